@@ -1,0 +1,1 @@
+"""The gentle back guide: an Alexa skill about the psoas muscle and back pain."""

@@ -1,0 +1,51 @@
+"""The one place the skill is assembled: handlers in order, interceptors, persistence."""
+
+import os
+
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from .handlers import builtins, errors, explain, launch, offers, screening
+from .interceptors import LastResponseKeeper, RequestLogger
+from .persistence import adapter_from_env
+
+_FROM_ENV = object()
+
+
+def build_skill_builder(persistence_adapter=_FROM_ENV, skill_id=_FROM_ENV):
+    adapter = adapter_from_env() if persistence_adapter is _FROM_ENV else persistence_adapter
+    sb = CustomSkillBuilder(persistence_adapter=adapter)
+    sb.skill_id = (os.environ.get("SKILL_ID") or None) if skill_id is _FROM_ENV else skill_id
+
+    # Order matters: the first handler whose can_handle is true wins.
+    # Launch and the topics first.
+    sb.add_request_handler(launch.LaunchRequestHandler())
+    sb.add_request_handler(explain.TopicIntentHandler())
+    sb.add_request_handler(explain.LearnTopicIntentHandler())
+    # Screening: its Yes/No/NotSure and StartOver are gated on a screening in
+    # progress, so they must come before the general Yes/No and StartOver.
+    sb.add_request_handler(screening.StartScreeningIntentHandler())
+    sb.add_request_handler(screening.ScreeningAnswerHandler())
+    sb.add_request_handler(screening.ScreeningStartOverHandler())
+    sb.add_request_handler(screening.GoBackIntentHandler())
+    # Yes/No to an offer, then yes/no/not sure with nothing pending.
+    sb.add_request_handler(offers.OfferReplyHandler())
+    sb.add_request_handler(builtins.StrayAnswerHandler())
+    # Built-ins; Fallback and SessionEnded late.
+    sb.add_request_handler(builtins.HelpIntentHandler())
+    sb.add_request_handler(builtins.RepeatIntentHandler())
+    sb.add_request_handler(builtins.StartOverIntentHandler())
+    sb.add_request_handler(builtins.NavigateHomeIntentHandler())
+    sb.add_request_handler(builtins.StopIntentHandler())
+    sb.add_request_handler(builtins.FallbackIntentHandler())
+    sb.add_request_handler(builtins.SessionEndedRequestHandler())
+
+    sb.add_global_request_interceptor(RequestLogger())
+    sb.add_global_response_interceptor(LastResponseKeeper())
+
+    # Last: one catch-all that apologises and re-asks.
+    sb.add_exception_handler(errors.CatchAllExceptionHandler())
+    return sb
+
+
+def build_skill(**options):
+    return build_skill_builder(**options).create()

@@ -1,0 +1,50 @@
+"""The explanation of the psoas, drawn from the article "The Mighty Psoas".
+
+Kept faithful to the article: no claims it does not make, its typos fixed
+("upper ponds" is the upper body, "do to sitting" is due to sitting).
+"""
+
+DISCLAIMER = (
+    "This is general information, not medical advice, and no substitute for a "
+    "professional."
+)
+
+MENU = (
+    "You can say: what is the psoas, check my back, or who can help. "
+    "What would you like to do?"
+)
+
+WELCOME_FIRST = (
+    "Welcome to the gentle back guide. I can explain the psoas, the deep muscle "
+    "that links your upper body to your lower body, and ask you four short "
+    "questions to see whether it may play a part in your back pain. "
+    + DISCLAIMER
+)
+
+WELCOME_BACK = "Welcome back to the gentle back guide."
+
+EXPLAIN = (
+    "The psoas, said so-us, is the only muscle that connects your upper body to "
+    "your lower body. It attaches to your spine from the twelfth vertebra of your "
+    "mid back, T12, down to the fourth of your lower back, L4. It lies deep, "
+    "behind your organs, and attaches to the inner part of your thigh bone. "
+    "Its job is to flex your hip. In many of us it is tight and weak, "
+    "due to sitting at a desk all day and not moving much."
+)
+
+CAUSES = (
+    "A psoas that stays tight can cause back pain, hip pain, pain that feels "
+    "like sciatica, groin pain, digestive problems and constipation, and "
+    "discomfort when breathing, because it can press on the diaphragm."
+)
+
+WHO_CAN_HELP = (
+    "A good physical therapist or a licensed massage therapist can help. "
+    "When you call one, ask whether they assess pain that comes from the psoas, "
+    "and whether they know how to work with it and release it. "
+    "Gentle approaches often work best."
+)
+
+CLUES_INTRO = "Here are four clues that an aggravated psoas may be behind back pain."
+
+GOODBYE = "Take good care of your back. Goodbye."

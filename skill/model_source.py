@@ -1,0 +1,454 @@
+"""The one source of the interaction models.
+
+Sample utterances, slot types and the invocation name live here as data;
+`build_model(locale)` turns them into the JSON document the Alexa developer
+console (or `ask deploy`) expects, and `write_models(directory)` writes one
+`<locale>.json` per locale.  The files under `interaction_model/` are
+generated: edit this module, then run
+
+    python -m skill.model_source
+
+and commit both.  tests/test_interaction_model.py fails when they drift.
+
+Rules the samples follow (the tests enforce them):
+- no "ask", "open", "tell", "launch" or "talk to" anywhere, not even inside a
+  word: the test simulator treats such a phrase as a launch request;
+- no launch word (load, begin, enable, play, run, start) at the start;
+- no phrase of a built-in intent ("yes", "no", "sure", "help", "go home", ...);
+- plain letters, apostrophes and spaces only; numbers spelled out.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from skill import intents
+
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+
+INVOCATION_NAME = "gentle back guide"
+
+FALLBACK_SENSITIVITY = "LOW"
+
+# The ways speech recognisers write "psoas" (said "SO-us").
+PSOAS_VARIANTS = ("psoas", "so as", "so us", "so ass", "soas")
+
+# ---------------------------------------------------------------------------
+# Sample utterances shared by every locale
+# ---------------------------------------------------------------------------
+
+SAMPLES: dict[str, list[str]] = {
+    intents.EXPLAIN: [
+        "what is the psoas",
+        "what is a psoas",
+        "what's the psoas",
+        "what's a psoas",
+        "what is psoas",
+        "what exactly is the psoas",
+        "what is the psoas muscle",
+        "where is the psoas",
+        "where's the psoas",
+        "where is my psoas",
+        "where is the psoas muscle",
+        "where is the psoas located",
+        "where does the psoas sit",
+        "what does the psoas do",
+        "what does my psoas do",
+        "what is the psoas for",
+        "which muscle is the psoas",
+        "how do you say psoas",
+        "how do you pronounce psoas",
+        "what is this psoas muscle",
+        "I keep hearing about the psoas",
+        "what is the so as",
+        "what is the so as muscle",
+        "where is the so as",
+        "what is the so us",
+        "where is my so us",
+        "what does the so us muscle do",
+        "what is the so ass",
+        "where is the so ass muscle",
+        "what is the soas",
+        "what's the soas muscle",
+        "where is the soas",
+    ],
+    intents.CAUSES: [
+        "what can a tight psoas cause",
+        "what does a tight psoas cause",
+        "what problems can a tight psoas cause",
+        "what kind of pain does the psoas cause",
+        "what are the symptoms of a tight psoas",
+        "symptoms of a tight psoas",
+        "what are the symptoms",
+        "why does my psoas hurt",
+        "why is my psoas so tight",
+        "why is my psoas tight",
+        "why does the psoas get tight",
+        "what makes the psoas tight",
+        "what happens when the psoas is tight",
+        "what happens if my psoas is tight",
+        "can a tight psoas cause back pain",
+        "can a tight psoas cause hip pain",
+        "can a tight psoas cause sciatica",
+        "can the psoas cause groin pain",
+        "can a tight psoas cause stomach problems",
+        "can a tight psoas cause constipation",
+        "can the psoas affect my breathing",
+        "does a tight psoas cause back pain",
+        "how does a tight psoas cause pain",
+        "how can a tight psoas hurt my back",
+        "what can a tight so as cause",
+        "what pain can the so us cause",
+        "why does my soas hurt",
+    ],
+    intents.WHO_CAN_HELP: [
+        "who can help me",
+        "who can help with my psoas",
+        "who can help with a tight psoas",
+        "who can help with my back pain",
+        "who should I see",
+        "who should I see about my psoas",
+        "who should I go to",
+        "who do I see for psoas pain",
+        "who do I go to for psoas pain",
+        "who treats the psoas",
+        "who can treat a tight psoas",
+        "who can release my psoas",
+        "who works on the psoas",
+        "find a therapist",
+        "how do I find a therapist",
+        "how do I find a good therapist",
+        "should I see a massage therapist",
+        "should I see a physical therapist",
+        "can a massage therapist help",
+        "can a physical therapist help",
+        "would a massage help",
+        "what kind of therapist should I see",
+        "what kind of professional treats the psoas",
+        "where can I get help for my psoas",
+        "where can I get help for my back",
+        "I need someone to work on my psoas",
+        "do I need a therapist",
+        "who can help with my so as",
+    ],
+    intents.LIST_CLUES: [
+        "what are the clues",
+        "what are the four clues",
+        "what were the clues",
+        "what clues are there",
+        "list the clues",
+        "list the four clues",
+        "just list the clues",
+        "read me the clues",
+        "read the clues",
+        "read me the four clues",
+        "say the clues",
+        "give me the clues",
+        "give me the four clues",
+        "the four clues",
+        "the clues please",
+        "remind me of the clues",
+        "go through the clues",
+        "what are the signs",
+        "what are the signs of a tight psoas",
+        "what signs should I look for",
+        "what should I look for",
+        "how can I spot a tight psoas",
+        "how would I know if my psoas is tight",
+        "what are the signs of a tight so as",
+    ],
+    intents.START_SCREENING: [
+        "check my back",
+        "check my psoas",
+        "check if it's my psoas",
+        "check whether it's my psoas",
+        "is my psoas the problem",
+        "could it be my psoas",
+        "is it my psoas",
+        "is it my so as",
+        "could it be my so us",
+        "is my psoas causing my back pain",
+        "is my back pain coming from my psoas",
+        "could my back pain be coming from my psoas",
+        "find out if it's my psoas",
+        "I want to find out if my psoas is the problem",
+        "quiz me",
+        "quiz me on the clues",
+        "let's start the questions",
+        "let's do the questions",
+        "let's do the quiz",
+        "let's do the check",
+        "I want to do the questions",
+        "I want to take the quiz",
+        "I'd like to check my back",
+        "put the questions to me",
+        "go through the questions with me",
+        "test my back",
+        "do the screening",
+        "let's see if it's my psoas",
+    ],
+    intents.NOT_SURE: [
+        "I'm not sure",
+        "I am not sure",
+        "not sure",
+        "I'm not really sure",
+        "not really sure",
+        "I'm unsure",
+        "I'm not certain",
+        "not certain",
+        "I don't know",
+        "I do not know",
+        "don't know",
+        "I dunno",
+        "maybe",
+        "maybe a little",
+        "perhaps",
+        "possibly",
+        "could be",
+        "hard to say",
+        "it's hard to say",
+        "I can't say",
+        "it depends",
+        "sometimes",
+        "only sometimes",
+        "occasionally",
+        "now and then",
+        "once in a while",
+        "on and off",
+        "it comes and goes",
+        "some days",
+        "not always",
+        "a little",
+        "a little bit",
+        "a bit",
+        "slightly",
+        "somewhat",
+        "kind of",
+        "kinda",
+        "sort of",
+    ],
+    intents.GO_BACK: [
+        "go back",
+        "back up",
+        "go back one",
+        "go back a question",
+        "go back one question",
+        "go back a step",
+        "step back",
+        "one step back",
+        "previous question",
+        "the previous question",
+        "go to the previous question",
+        "back to the previous question",
+        "the question before",
+        "the question before that",
+        "the one before",
+        "last question",
+        "the last question",
+        "go to the last question",
+        "back to the last question",
+        "redo the last question",
+        "redo that question",
+        "change my answer",
+        "change my last answer",
+        "I want to change my answer",
+        "let me change my answer",
+        "wait go back",
+        "can we go back",
+        "I got that wrong",
+    ],
+    intents.LEARN_TOPIC: [
+        "what about {topic}",
+        "how about {topic}",
+        "explain {topic}",
+        "explain {topic} to me",
+        "please explain {topic}",
+        "can you explain {topic}",
+        "I want to hear about {topic}",
+        "I'd like to hear about {topic}",
+        "I want to learn about {topic}",
+        "I'd like to learn about {topic}",
+        "I want to know about {topic}",
+        "I'd like to know about {topic}",
+        "talk about {topic}",
+        "let's talk about {topic}",
+        "teach me about {topic}",
+        "more about {topic}",
+        "say more about {topic}",
+        "go over {topic}",
+        "let's go over {topic}",
+        "I'm interested in {topic}",
+        "what's the deal with {topic}",
+        "information about {topic}",
+        "the part about {topic}",
+    ],
+}
+
+# Extra samples per locale, appended to the shared ones.  Where "physio" is the
+# everyday word (Britain, Canada, Australia, India) people ask for one.
+PHYSIO_SAMPLES = [
+    "should I see a physio",
+    "should I see a physiotherapist",
+    "can a physio help",
+    "can a physiotherapist help",
+    "can a physio help with my psoas",
+    "would a physio help",
+    "do I need a physio",
+    "find a physio",
+    "find a physiotherapist",
+    "how do I find a good physio",
+]
+
+LOCALE_SAMPLES: dict[str, dict[str, list[str]]] = {
+    "en-US": {},
+    "en-GB": {intents.WHO_CAN_HELP: PHYSIO_SAMPLES},
+    "en-CA": {intents.WHO_CAN_HELP: PHYSIO_SAMPLES},
+    "en-AU": {intents.WHO_CAN_HELP: PHYSIO_SAMPLES},
+    "en-IN": {intents.WHO_CAN_HELP: PHYSIO_SAMPLES},
+}
+
+# ---------------------------------------------------------------------------
+# Slots and slot types
+# ---------------------------------------------------------------------------
+
+SLOTS: dict[str, list[dict[str, str]]] = {
+    intents.LEARN_TOPIC: [{"name": intents.TOPIC_SLOT, "type": intents.TOPIC_TYPE}],
+}
+
+# TopicType: id -> (value, synonyms).  Synonyms come with and without "the"
+# because the test simulator matches slot values literally.
+TOPIC_VALUES: dict[str, tuple[str, list[str]]] = {
+    intents.TOPIC_WHAT: ("psoas", [
+        "the psoas",
+        "psoas muscle",
+        "the psoas muscle",
+        "so as",
+        "the so as",
+        "so us",
+        "the so us",
+        "so ass",
+        "the so ass",
+        "soas",
+        "the soas",
+        "the muscle",
+        "that muscle",
+        "this muscle",
+        "where it is",
+        "what it is",
+        "what it does",
+    ]),
+    intents.TOPIC_CAUSES: ("causes", [
+        "the causes",
+        "symptoms",
+        "the symptoms",
+        "what it causes",
+        "what it can cause",
+        "problems",
+        "the problems",
+        "the pain it causes",
+    ]),
+    intents.TOPIC_HELP: ("who can help", [
+        "therapists",
+        "a therapist",
+        "massage therapists",
+        "physical therapists",
+        "getting help",
+        "finding help",
+        "who to see",
+    ]),
+    intents.TOPIC_CLUES: ("clues", [
+        "the clues",
+        "four clues",
+        "the four clues",
+        "signs",
+        "the signs",
+    ]),
+}
+
+LOCALE_TOPIC_SYNONYMS: dict[str, dict[str, list[str]]] = {
+    "en-US": {},
+    "en-GB": {intents.TOPIC_HELP: ["physios", "a physio", "physiotherapists", "physiotherapy"]},
+    "en-CA": {intents.TOPIC_HELP: ["physios", "a physio", "physiotherapists", "physiotherapy"]},
+    "en-AU": {intents.TOPIC_HELP: ["physios", "a physio", "physiotherapists", "physiotherapy"]},
+    "en-IN": {intents.TOPIC_HELP: ["physios", "a physio", "physiotherapists", "physiotherapy"]},
+}
+
+
+# ---------------------------------------------------------------------------
+# Building and writing
+# ---------------------------------------------------------------------------
+
+def _check_locale(locale: str) -> None:
+    if locale not in LOCALES:
+        raise ValueError(f"unknown locale {locale!r}; expected one of {', '.join(LOCALES)}")
+
+
+def samples_for(locale: str) -> dict[str, list[str]]:
+    """Intent name -> samples for one locale (shared ones first); built-ins get []."""
+    _check_locale(locale)
+    extra = LOCALE_SAMPLES.get(locale, {})
+    return {name: list(SAMPLES.get(name, [])) + list(extra.get(name, []))
+            for name in intents.ALL}
+
+
+def topic_type(locale: str) -> dict:
+    """The TopicType slot type for one locale."""
+    _check_locale(locale)
+    extra = LOCALE_TOPIC_SYNONYMS.get(locale, {})
+    values = []
+    for topic_id in intents.TOPICS:
+        value, synonyms = TOPIC_VALUES[topic_id]
+        values.append({
+            "id": topic_id,
+            "name": {"value": value, "synonyms": list(synonyms) + list(extra.get(topic_id, []))},
+        })
+    return {"name": intents.TOPIC_TYPE, "values": values}
+
+
+def build_model(locale: str) -> dict:
+    """The full interaction-model document for `locale`."""
+    intent_list = []
+    for name, samples in samples_for(locale).items():
+        intent: dict = {"name": name, "samples": samples}
+        if name in SLOTS:
+            intent["slots"] = [dict(slot) for slot in SLOTS[name]]
+        intent_list.append(intent)
+    return {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": INVOCATION_NAME,
+                "intents": intent_list,
+                "types": [topic_type(locale)],
+                "modelConfiguration": {
+                    "fallbackIntentSensitivity": {"level": FALLBACK_SENSITIVITY},
+                },
+            },
+        },
+    }
+
+
+def render_model(locale: str) -> str:
+    """`build_model(locale)` as the exact text of its committed file."""
+    return json.dumps(build_model(locale), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_models(directory: str | Path) -> list[Path]:
+    """Write `<locale>.json` for every locale into `directory`; return the paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for locale in LOCALES:
+        path = directory / f"{locale}.json"
+        path.write_text(render_model(locale), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
+
+
+if __name__ == "__main__":
+    for written_path in write_models(MODEL_DIR):
+        sys.stdout.write(f"wrote {written_path}\n")

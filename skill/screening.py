@@ -1,0 +1,84 @@
+"""The screening as an explicit state machine over the session attributes.
+
+State is a step index into `content.screening.QUESTIONS` plus the clue
+answers so far. It lives only in the session: never persisted or logged.
+"""
+
+from dataclasses import dataclass, field
+
+from .content.screening import CLUES, QUESTIONS
+
+YES, NO, UNSURE = "yes", "no", "unsure"
+
+# What an answer leads to.
+NEXT = "next"          # ask the next question
+URGENT = "urgent"      # urgent red flag: emergency care, end
+URGENT_UNSURE = "urgent_unsure"
+SOON = "soon"          # red flag for a doctor within days, end
+RESULT = "result"      # all four clues answered
+
+SESSION_KEY = "screening"
+FIRST_CLUE = len(QUESTIONS) - len(CLUES)
+
+
+@dataclass
+class Screening:
+    step: int = 0
+    answers: list = field(default_factory=list)
+
+    @classmethod
+    def from_session(cls, attributes):
+        """The screening in progress, or None."""
+        state = attributes.get(SESSION_KEY)
+        if not isinstance(state, dict):
+            return None
+        step = state.get("step")
+        answers = state.get("answers") or []
+        if not isinstance(step, int) or not 0 <= step < len(QUESTIONS):
+            return None
+        return cls(step=step, answers=list(answers)[: max(0, step - FIRST_CLUE)])
+
+    def save(self, attributes):
+        attributes[SESSION_KEY] = {"step": self.step, "answers": list(self.answers)}
+
+    @staticmethod
+    def clear(attributes):
+        attributes.pop(SESSION_KEY, None)
+
+    @property
+    def question(self):
+        return QUESTIONS[self.step]
+
+    @property
+    def is_first_clue(self):
+        return self.step == FIRST_CLUE
+
+    def answer(self, reply):
+        """Record a reply (YES, NO or UNSURE) and say what happens next."""
+        kind = self.question.kind
+        if kind == "urgent" and reply != NO:
+            return URGENT if reply == YES else URGENT_UNSURE
+        if kind == "soon" and reply != NO:
+            return SOON
+        if kind == "clue":
+            self.answers.append(reply)
+        if self.step + 1 == len(QUESTIONS):
+            return RESULT
+        self.step += 1
+        return NEXT
+
+    def back(self):
+        """Step back one question, forgetting its answer; False at the start."""
+        if self.step == 0:
+            return False
+        self.step -= 1
+        del self.answers[max(0, self.step - FIRST_CLUE):]
+        return True
+
+    @property
+    def matches(self):
+        return self.answers.count(YES)
+
+    @property
+    def unsure(self):
+        return self.answers.count(UNSURE)

@@ -1,0 +1,60 @@
+"""SSML helpers: escaping, the psoas pronunciation, breaks, size limits.
+
+Content is plain text; everything that becomes SSML passes through `ssml()`,
+so escaping and pronunciation are done once, in one place.
+"""
+
+import re
+
+# Alexa's limits (see ALEXA.md): speech and reprompt under 8,000 characters,
+# a single break at most 10 s.
+MAX_SPEECH_CHARS = 8000
+MAX_BREAK_MS = 10_000
+
+PSOAS_PHONEME = '<phoneme alphabet="ipa" ph="ˈsoʊ.əs">psoas</phoneme>'
+_PSOAS = re.compile(r"\bpsoas\b", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+# str.translate rather than xml.sax.saxutils, whose import pulls in urllib and
+# http (a fifth of the Lambda cold start).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
+
+
+class SpeechTooLong(ValueError):
+    """Raised when speech would exceed what Alexa accepts."""
+
+
+def escape_text(text):
+    """Escape the five XML special characters for use inside SSML."""
+    return text.translate(_ESCAPES)
+
+
+def say(text):
+    """Plain text to an SSML fragment: escaped, with "psoas" pronounced SO-us."""
+    return _PSOAS.sub(PSOAS_PHONEME, escape_text(text))
+
+
+def pause(ms):
+    """A short pause; long silences belong in rendered audio, not SSML."""
+    if not 0 < ms <= MAX_BREAK_MS:
+        raise ValueError(f"break of {ms} ms is outside 1..{MAX_BREAK_MS} ms")
+    return f'<break time="{int(ms)}ms"/>'
+
+
+def ssml(*parts):
+    """Join plain-text parts into one <speak> document, checking its size."""
+    body = " ".join(say(p) for p in parts if p)
+    document = f"<speak>{body}</speak>"
+    if len(document) >= MAX_SPEECH_CHARS:
+        raise SpeechTooLong(f"speech is {len(document)} characters (limit {MAX_SPEECH_CHARS})")
+    return document
+
+
+def plain(ssml_text):
+    """SSML back to readable text (for cards, the chat and transcripts)."""
+    text = _TAG.sub("", ssml_text or "")
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
+        text = text.replace(entity, char)
+    text = text.replace("&amp;", "&")
+    return _SPACE.sub(" ", text).strip()

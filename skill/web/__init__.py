@@ -1,0 +1,64 @@
+"""The web service: the skill endpoint (verified), plus a health check."""
+
+import logging
+import os
+
+from flask import Flask, abort, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..runtime import BadRequest, Runtime
+from .verify import VerificationError, Verifier
+
+log = logging.getLogger(__name__)
+
+# Largest request body accepted; Alexa's requests are a few kilobytes.
+MAX_BODY_BYTES = 256 * 1024
+
+
+def create_app(runtime=None, verify=True, skill_id=None, verifier=None, **config):
+    """The Flask app. `verify=False` is for local simulators only.
+
+    The config keys mirror flask-ask-sdk's and are read once, here:
+    ASK_SDK_VERIFY_SIGNATURE (certificate URL, chain and body signature) and
+    ASK_SDK_VERIFY_TIMESTAMP; pass either as a keyword to override `verify`.
+    """
+    app = Flask(__name__)
+    app.config.update(
+        ASK_SDK_VERIFY_SIGNATURE=verify,
+        ASK_SDK_VERIFY_TIMESTAMP=verify,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+    )
+    app.config.update(config)
+    if not (app.config["ASK_SDK_VERIFY_SIGNATURE"] and app.config["ASK_SDK_VERIFY_TIMESTAMP"]):
+        log.warning("request verification is OFF: use this only with local test tools")
+    runtime = runtime or Runtime()
+    skill_id = skill_id if skill_id is not None else os.environ.get("SKILL_ID") or None
+
+    verifier = verifier or Verifier()
+    verifier.skill_id = skill_id
+    verifier.verify_signature = app.config["ASK_SDK_VERIFY_SIGNATURE"]
+    verifier.verify_timestamp = app.config["ASK_SDK_VERIFY_TIMESTAMP"]
+
+    @app.post("/")
+    def skill_endpoint():
+        body = request.get_data(cache=False)
+        try:
+            event = verifier.verify(request.headers, body)
+        except VerificationError as error:
+            log.warning("request rejected: %s", error)
+            abort(400, description=f"request verification failed: {error}")
+        try:
+            return jsonify(runtime.handle(event))
+        except BadRequest as error:
+            abort(400, description=str(error))
+
+    @app.errorhandler(HTTPException)
+    def plain_error(error):
+        # JSON errors: the callers are programs, and the reason should be readable.
+        return jsonify(error=error.name, reason=error.description), error.code
+
+    @app.get("/health")
+    def health():
+        return {"status": "ok"}
+
+    return app

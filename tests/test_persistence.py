@@ -1,0 +1,167 @@
+"""Local persistence (SQLite) and the rule that screening answers are never kept."""
+
+import json
+import logging
+import multiprocessing
+import sqlite3
+import threading
+
+import pytest
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_model import RequestEnvelope
+from transcript import Conversation, fixture
+
+from skill import intents
+from skill.builder import build_skill
+from skill.persistence import (
+    ALLOWED_KEYS,
+    ForbiddenAttribute,
+    SQLitePersistenceAdapter,
+    adapter_from_env,
+    default_db_path,
+)
+from skill.runtime import Runtime
+
+
+def envelope_for(user_id):
+    event = fixture("launch")
+    event["context"]["System"]["user"]["userId"] = user_id
+    return Runtime().skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+
+
+def test_file_is_created_on_first_use(tmp_path):
+    path = tmp_path / "deep" / "down" / "attributes.sqlite3"
+    adapter = SQLitePersistenceAdapter(path)
+    assert not path.exists()
+    assert adapter.get_attributes(envelope_for("u1")) == {}
+    assert path.exists()
+
+
+def test_round_trip_and_delete(adapter):
+    person = envelope_for("u1")
+    adapter.save_attributes(person, {"visits": 3})
+    assert adapter.get_attributes(person) == {"visits": 3}
+    assert adapter.get_attributes(envelope_for("u2")) == {}
+    adapter.delete_attributes(person)
+    assert adapter.get_attributes(person) == {}
+
+
+def test_refuses_keys_outside_the_allowed_set(adapter):
+    with pytest.raises(ForbiddenAttribute):
+        adapter.save_attributes(envelope_for("u1"), {"visits": 1, "answers": ["yes"]})
+    assert adapter.get_attributes(envelope_for("u1")) == {}
+
+
+def test_unreadable_database_is_a_clear_persistence_error(tmp_path):
+    path = tmp_path / "not-a-db.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(PersistenceException, match="cannot read"):
+        SQLitePersistenceAdapter(path).get_attributes(envelope_for("u1"))
+
+
+def test_broken_storage_still_welcomes_with_the_disclaimer(tmp_path):
+    path = tmp_path / "not-a-db.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    runtime = Runtime(build_skill(persistence_adapter=SQLitePersistenceAdapter(path),
+                                  skill_id=None))
+    turn = Conversation(runtime).launch()
+    assert "not medical advice" in turn.speech and not turn.ended
+
+
+def test_concurrent_threads_do_not_lose_writes(adapter):
+    def bump(user):
+        person = envelope_for(user)
+        for _ in range(20):
+            adapter.save_attributes(person, {"visits": 1})
+            adapter.get_attributes(person)
+
+    workers = [threading.Thread(target=bump, args=(f"u{i}",)) for i in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    for i in range(8):
+        assert adapter.get_attributes(envelope_for(f"u{i}")) == {"visits": 1}
+
+
+def _write_many(path, user, count):
+    adapter = SQLitePersistenceAdapter(path)
+    person = envelope_for(user)
+    for n in range(count):
+        adapter.save_attributes(person, {"visits": n + 1})
+
+
+def test_concurrent_processes_share_the_file(tmp_path):
+    path = tmp_path / "shared.sqlite3"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_write_many, args=(path, f"p{i}", 30)) for i in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    adapter = SQLitePersistenceAdapter(path)
+    assert [adapter.get_attributes(envelope_for(f"p{i}")) for i in range(3)] == [
+        {"visits": 30}] * 3
+
+
+def test_default_location_and_choice_by_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SKILL_DB", str(tmp_path / "x.sqlite3"))
+    assert default_db_path() == tmp_path / "x.sqlite3"
+    assert isinstance(adapter_from_env(), SQLitePersistenceAdapter)
+    monkeypatch.delenv("SKILL_DB")
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "guide")
+    assert str(default_db_path()).startswith("/tmp/")
+    monkeypatch.setenv("PERSISTENCE", "none")
+    assert adapter_from_env() is None
+    monkeypatch.setenv("PERSISTENCE", "floppy")
+    with pytest.raises(ValueError, match="PERSISTENCE"):
+        adapter_from_env()
+
+
+def test_visits_are_remembered(runtime, adapter):
+    Conversation(runtime, user_id="amzn1.ask.account.V").launch()
+    Conversation(runtime, user_id="amzn1.ask.account.V").launch()
+    memory = adapter.get_attributes(envelope_for("amzn1.ask.account.V"))
+    assert memory["visits"] == 2
+    assert set(memory) <= ALLOWED_KEYS
+
+
+# --- screening answers are never kept ----------------------------------------------------
+
+ANSWERS = [intents.NO, intents.NO, intents.YES, intents.NOT_SURE, intents.YES, intents.NO]
+
+
+def test_a_whole_screening_leaves_no_trace_in_storage_or_logs(runtime, adapter, caplog):
+    caplog.set_level(logging.DEBUG)
+    convo = Conversation(runtime, user_id="amzn1.ask.account.PRIVATE")
+    convo.launch()
+    convo.say(intents.START_SCREENING)
+    for name in ANSWERS:
+        result = convo.say(name)
+    assert "two of the four clues" in result.speech
+    convo.say(intents.STOP)
+
+    with sqlite3.connect(adapter.path) as db:
+        stored = " ".join(row[0] for row in db.execute("SELECT attributes FROM attributes"))
+    assert set(json.loads(stored)) <= ALLOWED_KEYS
+    for secret in ("yes", "unsure", "answers", "screening", "clue", "four"):
+        assert secret not in stored
+    logged = caplog.text.lower()
+    for secret in ("unsure", "answers", "of the four clues", "'yes'", "sessionattributes"):
+        assert secret not in logged
+    assert "request intentrequest" in logged  # logging itself works: kinds and names only
+
+
+def test_no_handler_writes_persistent_attributes_outside_launch(runtime, adapter, monkeypatch):
+    saved = []
+    original = adapter.save_attributes
+    monkeypatch.setattr(adapter, "save_attributes",
+                        lambda request_envelope, attributes: (saved.append(dict(attributes)),
+                        original(request_envelope, attributes)))
+    convo = Conversation(runtime)
+    convo.launch()
+    convo.say(intents.START_SCREENING)
+    for name in ANSWERS:
+        convo.say(name)
+    assert len(saved) == 1 and set(saved[0]) <= ALLOWED_KEYS

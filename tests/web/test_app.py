@@ -1,0 +1,102 @@
+"""The web service: verified skill endpoint, 400 on failure, 405 for anything but POST."""
+
+import json
+import logging
+from datetime import timedelta
+
+import pytest
+from certs import NOW, SKILL_ID, _body, _envelope
+
+from skill.builder import build_skill
+from skill.runtime import Runtime
+from skill.web import create_app
+
+
+@pytest.fixture
+def runtime(adapter):
+    return Runtime(build_skill(persistence_adapter=adapter, skill_id=None))
+
+
+@pytest.fixture
+def client_for(runtime, make_verifier):
+    def make(**options):
+        options.setdefault("skill_id", SKILL_ID)
+        app = create_app(runtime=runtime, verifier=make_verifier(), **options)
+        return app.test_client()
+
+    return make
+
+
+def post(client, headers, body):
+    return client.post("/", data=body, headers={**headers, "Content-Type": "application/json"})
+
+
+def test_signed_request_gets_the_skill_response(client_for, signed):
+    reply = post(client_for(), *signed())
+    assert reply.status_code == 200
+    speech = reply.get_json()["response"]["outputSpeech"]["ssml"]
+    assert "gentle back guide" in speech
+
+
+def test_tampered_body_is_rejected_with_400(client_for, signed):
+    headers, body = signed()
+    reply = post(client_for(), headers, body.replace(b"LaunchRequest", b"LaunchRequesT"))
+    assert reply.status_code == 400
+    assert b"verification failed" in reply.data
+
+
+def test_unsigned_request_is_rejected_with_400(client_for):
+    assert post(client_for(), {}, _body()).status_code == 400
+
+
+def test_wrong_skill_id_is_rejected_with_400(client_for, signed):
+    assert post(client_for(skill_id="amzn1.ask.skill.someone-else"), *signed()).status_code == 400
+
+
+def test_stale_request_is_rejected_unless_timestamp_check_is_off(client_for, signed):
+    stale = _body(_envelope(timestamp=NOW - timedelta(minutes=5)))
+    assert post(client_for(), *signed(stale)).status_code == 400
+    relaxed = client_for(ASK_SDK_VERIFY_TIMESTAMP=False)
+    assert post(relaxed, *signed(stale)).status_code == 200
+
+
+def test_signature_check_off_accepts_unsigned_but_still_checks_time(client_for):
+    relaxed = client_for(ASK_SDK_VERIFY_SIGNATURE=False)
+    assert post(relaxed, {}, _body()).status_code == 200
+    stale = _body(_envelope(timestamp=NOW - timedelta(minutes=5)))
+    assert post(relaxed, {}, stale).status_code == 400
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete", "patch"])
+def test_anything_but_post_is_405(client_for, method):
+    assert getattr(client_for(), method)("/").status_code == 405
+
+
+def test_no_verify_warns_and_accepts_local_tools(runtime, caplog):
+    caplog.set_level(logging.WARNING)
+    client = create_app(runtime=runtime, verify=False).test_client()
+    assert "verification is OFF" in caplog.text
+    reply = post(client, {}, json.dumps(_envelope()).encode())
+    assert reply.status_code == 200
+
+
+@pytest.mark.parametrize("body, message", [
+    (b"{not json", b"request verification failed"),
+    (b'{"request": {"type": "NoSuchRequest"}}', b"NoSuchRequest"),
+    (b'{"version": "1.0", "request": "launch"}', b"request verification failed"),
+])
+def test_malformed_requests_get_a_clear_400(runtime, body, message):
+    client = create_app(runtime=runtime, verify=False).test_client()
+    reply = post(client, {}, body)
+    assert reply.status_code == 400
+    assert message in reply.data
+
+
+def test_oversized_body_is_refused(runtime):
+    client = create_app(runtime=runtime, verify=False).test_client()
+    assert post(client, {}, b" " * (300 * 1024)).status_code == 413
+
+
+def test_health(runtime):
+    assert create_app(runtime=runtime, verify=False).test_client().get("/health").json == {
+        "status": "ok"}
