@@ -24,8 +24,8 @@ def session_open(response):
 class Chat:
     def __init__(self, runtime=None, matcher=None, device=None):
         self.runtime = runtime or Runtime()
-        self.matcher = matcher or PhraseMatcher.for_locale()
         self.device = device or LocalDevice()
+        self.matcher = matcher or PhraseMatcher.for_locale(self.device.locale)
 
     def send(self, envelope):
         response = self.runtime.handle(envelope)

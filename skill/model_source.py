@@ -12,9 +12,9 @@ and commit both.  tests/test_interaction_model.py fails when they drift.
 
 Rules the samples follow (the tests enforce them):
 - no "ask", "open", "tell", "launch" or "talk to" anywhere, not even inside a
-  word: the test simulator treats such a phrase as a launch request;
+  word: virtual-alexa (tests/e2e) treats such a phrase as a launch request;
 - no launch word (load, begin, enable, play, run, start) at the start;
-- no phrase of a built-in intent ("yes", "no", "sure", "help", "go home", ...);
+- no phrase of a built-in intent (`BUILT_IN_PHRASES`: "yes", "sure", "go home", ...);
 - plain letters, apostrophes and spaces only; numbers spelled out.
 """
 
@@ -25,6 +25,8 @@ import sys
 from pathlib import Path
 
 from skill import intents
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
@@ -310,6 +312,48 @@ LOCALE_SAMPLES: dict[str, dict[str, list[str]]] = {
 }
 
 # ---------------------------------------------------------------------------
+# Phrases of the built-in intents
+# ---------------------------------------------------------------------------
+
+# What Alexa's built-in intents already answer.  Built-ins carry no samples in
+# the model; custom samples must not take these phrases over, and skill/nlu.py
+# matches them for the built-ins a model declares.  The audio ones (Pause,
+# Resume, Next, Previous, Loop, Shuffle) are here for later audio playback.
+# virtual-alexa also gives PreviousIntent "go back" and "back up" once a model
+# declares PauseIntent and ResumeIntent: GoBackIntent owns them until then.
+BUILT_IN_PHRASES: dict[str, list[str]] = {
+    "AMAZON.CancelIntent": ["cancel", "never mind", "forget it"],
+    "AMAZON.HelpIntent": ["help", "help me", "can you help me", "what can i say",
+                          "what can you do", "i need help"],
+    "AMAZON.LoopOffIntent": ["loop off"],
+    "AMAZON.LoopOnIntent": ["loop", "loop on", "keep repeating this song"],
+    "AMAZON.MoreIntent": ["more"],
+    "AMAZON.NavigateHomeIntent": ["home", "go home", "main menu", "go to the main menu"],
+    "AMAZON.NavigateSettingsIntent": ["settings"],
+    "AMAZON.NextIntent": ["next", "skip", "skip forward"],
+    "AMAZON.NoIntent": ["no", "nope", "nah", "no thanks", "no thank you", "no way",
+                        "not really", "i don't", "it isn't", "it's not", "i'm not"],
+    "AMAZON.PageDownIntent": ["page down"],
+    "AMAZON.PageUpIntent": ["page up"],
+    "AMAZON.PauseIntent": ["pause", "pause that"],
+    "AMAZON.PreviousIntent": ["previous", "skip back"],
+    "AMAZON.RepeatIntent": ["repeat", "repeat that", "say that again", "again", "pardon",
+                            "what did you say", "come again"],
+    "AMAZON.ResumeIntent": ["resume", "continue", "keep going"],
+    "AMAZON.ScrollDownIntent": ["scroll down"],
+    "AMAZON.ScrollLeftIntent": ["scroll left"],
+    "AMAZON.ScrollRightIntent": ["scroll right"],
+    "AMAZON.ScrollUpIntent": ["scroll up"],
+    "AMAZON.ShuffleOffIntent": ["shuffle off", "stop shuffling", "turn off shuffle"],
+    "AMAZON.ShuffleOnIntent": ["shuffle", "shuffle on", "shuffle the music", "shuffle mode"],
+    "AMAZON.StartOverIntent": ["start over", "restart", "start again", "from the top",
+                               "begin again"],
+    "AMAZON.StopIntent": ["stop", "off", "shut up", "be quiet", "enough", "exit", "quit"],
+    "AMAZON.YesIntent": ["yes", "yeah", "yep", "yup", "yes please", "sure", "ok", "okay",
+                         "correct", "i do", "it is", "i am", "that's right"],
+}
+
+# ---------------------------------------------------------------------------
 # Slots and slot types
 # ---------------------------------------------------------------------------
 
@@ -318,7 +362,7 @@ SLOTS: dict[str, list[dict[str, str]]] = {
 }
 
 # TopicType: id -> (value, synonyms).  Synonyms come with and without "the"
-# because the test simulator matches slot values literally.
+# because virtual-alexa and skill/nlu.py match slot values literally.
 TOPIC_VALUES: dict[str, tuple[str, list[str]]] = {
     intents.TOPIC_WHAT: ("psoas", [
         "the psoas",
@@ -444,9 +488,6 @@ def write_models(directory: str | Path) -> list[Path]:
         path.write_text(render_model(locale), encoding="utf-8")
         written.append(path)
     return written
-
-
-MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 
 
 if __name__ == "__main__":

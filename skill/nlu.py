@@ -2,8 +2,10 @@
 
 A small stand-in for Alexa's language understanding, for local use: a phrase
 matches a sample word for word (slots match any words, then resolve to a
-slot type's value or synonym). Anything else is AMAZON.FallbackIntent, as on
-a device.
+slot type's value or synonym). Built-in intents the model declares answer
+their usual phrases. When several samples match, the one with the most text
+of its own (outside its slots) wins, then the one whose slots resolve.
+Anything else is AMAZON.FallbackIntent, as on a device.
 """
 
 import json
@@ -12,29 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import intents
+from .model_source import BUILT_IN_PHRASES, MODEL_DIR
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
-
-# Built-in intents carry no samples in the model: Alexa knows their phrases.
-BUILT_IN_PHRASES = {
-    intents.YES: ["yes", "yeah", "yep", "yes please", "sure", "ok", "okay", "correct",
-                  "i do", "it is", "i am", "that's right"],
-    intents.NO: ["no", "nope", "no thanks", "no thank you", "not really", "i don't",
-                 "it isn't", "it's not", "i'm not", "nah"],
-    intents.HELP: ["help", "help me", "what can i say", "what can you do", "i need help"],
-    intents.REPEAT: ["repeat", "repeat that", "say that again", "again", "pardon",
-                     "what did you say", "come again"],
-    intents.START_OVER: ["start over", "restart", "start again", "from the top",
-                         "begin again"],
-    intents.STOP: ["stop", "off", "shut up", "be quiet", "enough", "exit", "quit"],
-    intents.CANCEL: ["cancel", "never mind", "forget it"],
-    intents.NAVIGATE_HOME: ["go home", "home", "main menu", "go to the main menu"],
-}
-
-_NOT_WORD = re.compile(r"[^a-z0-9' ]+")
+# Anything but letters, digits, spaces and apostrophes inside a word.
+_NOT_WORD = re.compile(r"[^a-z0-9' ]+|(?<![a-z0-9])'|'(?![a-z0-9])")
 _SPACES = re.compile(r"\s+")
 _SLOT = re.compile(r"\{(\w+)\}")
 _WAKE = re.compile(r"^(alexa|echo|computer)\b\s*")
+_LAUNCH_VERBS = {"open", "start", "launch", "ask", "talk", "begin"}
 
 
 def normalise(text):
@@ -53,7 +40,7 @@ class PhraseMatcher:
         language = model["interactionModel"]["languageModel"]
         self.invocation = normalise(language["invocationName"])
         self.exact = {}
-        self.patterns = []
+        self.patterns = []  # (regex, intent, {slot name: slot type})
         self.values = {}  # slot type -> {normalised phrase: id}
         for slot_type in language.get("types", []):
             table = self.values.setdefault(slot_type["name"], {})
@@ -65,7 +52,7 @@ class PhraseMatcher:
             slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
             samples = intent.get("samples", []) + BUILT_IN_PHRASES.get(intent["name"], [])
             for sample in samples:
-                if "{" in sample:
+                if _SLOT.search(sample):
                     self.patterns.append((self._compile(sample), intent["name"], slot_types))
                 else:
                     self.exact.setdefault(normalise(sample), intent["name"])
@@ -77,30 +64,36 @@ class PhraseMatcher:
 
     @staticmethod
     def _compile(sample):
-        pattern, last = "", 0
-        for slot in _SLOT.finditer(sample):
-            pattern += re.escape(normalise(sample[last:slot.start()]))
-            pattern += rf"\s*(?P<{slot.group(1)}>.+?)\s*"
-            last = slot.end()
-        pattern += re.escape(normalise(sample[last:]))
-        return re.compile(pattern.replace(r"\ ", r"\s+").strip() + "$")
+        """"explain {topic} to me" -> the regex "explain (?P<topic>.+) to me"."""
+        pieces = []
+        for word in sample.split():
+            slot = _SLOT.fullmatch(word)
+            if slot:
+                pieces.append(f"(?P<{slot.group(1)}>.+)")
+            elif normalise(word):
+                pieces.append(re.escape(normalise(word)))
+        return re.compile(" ".join(pieces))
 
     def is_launch(self, phrase):
         """"open gentle back guide", "start gentle back guide" and the like."""
         text = _WAKE.sub("", normalise(phrase))
         return bool(self.invocation) and text.endswith(self.invocation) and (
-            text == self.invocation
-            or text.split(" ")[0] in {"open", "start", "launch", "ask", "talk", "begin"}
+            text == self.invocation or text.split(" ")[0] in _LAUNCH_VERBS
         )
 
     def match(self, phrase):
         text = _WAKE.sub("", normalise(phrase))
         if text in self.exact:
             return Match(self.exact[text])
-        for pattern, intent, slot_types in self.patterns:
-            found = pattern.match(text)
-            if found:
-                slots = {name: (spoken, self.values.get(slot_types[name], {}).get(spoken))
-                         for name, spoken in found.groupdict().items()}
-                return Match(intent, slots)
-        return Match(intents.FALLBACK)
+        best, best_rank = Match(intents.FALLBACK), None
+        for regex, intent, slot_types in self.patterns:
+            found = regex.fullmatch(text)
+            if not found:
+                continue
+            slots = {name: (spoken, self.values.get(slot_types[name], {}).get(spoken))
+                     for name, spoken in found.groupdict().items()}
+            own_text = len(text) - sum(len(spoken) for spoken, _ in slots.values())
+            resolved = sum(value_id is not None for _, value_id in slots.values())
+            if best_rank is None or (own_text, resolved) > best_rank:
+                best, best_rank = Match(intent, slots), (own_text, resolved)
+        return best

@@ -6,7 +6,7 @@ so escaping and pronunciation are done once, in one place.
 
 import re
 
-# Alexa's limits (see ALEXA.md): speech and reprompt under 8,000 characters,
+# Alexa's limits: speech and reprompt under 8,000 characters,
 # a single break at most 10 s.
 MAX_SPEECH_CHARS = 8000
 MAX_BREAK_MS = 10_000

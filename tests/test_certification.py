@@ -1,4 +1,4 @@
-"""The platform's rules (ALEXA.md), checked on every intent in every dialog state."""
+"""Alexa's platform and certification rules, checked on every intent in every dialog state."""
 
 import json
 import xml.etree.ElementTree as ET
