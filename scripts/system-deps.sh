@@ -5,6 +5,8 @@ set -euo pipefail
 missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)  # audio assembly and export
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)  # the minimal offline voice
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -1,4 +1,4 @@
-"""`python -m skill <command>`: serve, chat, models (and more as they come)."""
+"""`python -m skill <command>`: serve, chat, render, models."""
 
 import argparse
 import logging
@@ -20,6 +20,18 @@ def chat(args):
     from .chat import main
 
     return main()
+
+
+def render(args):
+    from .studio.render import render as render_library
+
+    report = render_library(engine=args.engine, force=args.force, only=args.only or None,
+                            base_url=args.base_url, jobs=args.jobs,
+                            ambient_db=-38.0 if args.ambient else None)
+    print(f"rendered {len(report.rendered)} track(s), kept {len(report.reused)} unchanged; "
+          f"{report.lines_synthesised} line(s) synthesised with {report.engine['engine']} "
+          f"in {report.wall_seconds:.1f} s")
+    return 0
 
 
 def models(args):
@@ -44,6 +56,16 @@ def parser():
 
     p = commands.add_parser("chat", help="talk to the guide by typing")
     p.set_defaults(run=chat, log_level=logging.WARNING)  # keep the terminal for the dialog
+
+    p = commands.add_parser("render", help="(re)build the audio library in audio/")
+    p.add_argument("--engine", choices=["auto", "piper", "gtts", "espeak"], default="auto")
+    p.add_argument("--force", action="store_true", help="render every track again")
+    p.add_argument("--only", action="append", metavar="ID", help="render only this track")
+    p.add_argument("--base-url", default=None,
+                   help="public base URL of audio/ for the feed (default: $AUDIO_BASE_URL)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--ambient", action="store_true", help="add a very quiet ambient bed")
+    p.set_defaults(run=render)
 
     p = commands.add_parser("models", help="regenerate interaction_model/*.json")
     p.add_argument("--out", default=None, help="folder (default: interaction_model/)")

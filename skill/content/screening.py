@@ -156,3 +156,18 @@ def list_clues():
     """The four clues read out as a list."""
     lines = [f"{NUMBER_WORDS[i]}: {clue.statement}." for i, clue in enumerate(CLUES)]
     return " ".join(lines) + " " + NOT_A_TEST
+
+# For the listenable clues track, where nobody can be asked: the same safety
+# signs, said as advice.
+SAFETY_FOR_LISTENERS = (
+    "First, safety. If you have numbness or tingling in both legs, numbness around "
+    "your genitals or buttocks, new trouble passing urine or loss of bladder or bowel "
+    "control, chest pain, or pain that started after a fall or an accident, call your "
+    "local emergency number now. If you have a fever, weight loss you can't explain, "
+    "pain that is worse at night or never eases with rest, or a history of cancer, "
+    "see a doctor within the next few days, before you stretch."
+)
+LISTENER_CLOSE = (
+    "If several of these sound like you, your psoas may be involved. A good physical "
+    "therapist or licensed massage therapist can assess it."
+)

@@ -1,0 +1,1 @@
+"""Build-time audio studio: never imported by the skill runtime."""

@@ -1,0 +1,262 @@
+"""Loudness normalisation and MP3 export for the two delivery profiles.
+
+Alexa plays SSML <audio> clips only in one exact MP3 recipe, and long-form audio
+(routines, AudioPlayer, downloads) should match it in loudness, so both go through
+the same meter and the same limiter, and each file is encoded from PCM, never from MP3.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+import pyloudnorm
+from mutagen.easyid3 import EasyID3
+from mutagen.mp3 import EasyMP3
+from pydub import AudioSegment
+from scipy.ndimage import minimum_filter1d
+from scipy.signal import resample_poly
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    bitrate_kbps: int
+    frame_rate: int
+    channels: int
+    max_seconds: float | None
+    xing: bool
+
+
+# Routines, AudioPlayer streams and downloads: mono 24 kHz CBR at 64 kbps.
+LONG = Profile("long", 64, 24000, 1, None, True)
+# SSML <audio>: MPEG-2 layer III, 48 kbps CBR, 24 kHz mono, <= 240 s, no Xing frame.
+CLIP = Profile("clip", 48, 24000, 1, 240, False)
+
+DELIVERED_PEAK_DBTP = -1.0  # what the decoded MP3 may reach
+# Encoding adds noise that can lift peaks; normalise leaves this much room for it.
+MP3_MARGIN_DB = 1.0
+_LOOKAHEAD_S = 0.010  # the limiter's gain moves over +-10 ms: smooth, no distortion
+_ENCODE_TRIES = 4
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError(f"{name} not found: apt-get install ffmpeg")
+    return path
+
+
+def to_float(segment: AudioSegment) -> np.ndarray:
+    """Samples as floats in [-1, 1], shaped (frames, channels)."""
+    pcm = np.array(segment.set_sample_width(2).get_array_of_samples(), dtype=np.float64)
+    return pcm.reshape(-1, segment.channels) / 32768.0
+
+
+def _from_float(samples: np.ndarray, like: AudioSegment) -> AudioSegment:
+    int16 = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
+    return like._spawn(int16.tobytes(), overrides={"sample_width": 2})
+
+
+def integrated_lufs(samples: np.ndarray, rate: int) -> float:
+    """Integrated loudness (ITU-R BS.1770, gated) of float samples."""
+    return float(pyloudnorm.Meter(rate).integrated_loudness(samples))
+
+
+def _oversampled_peaks(samples: np.ndarray) -> np.ndarray:
+    """Per input frame, the largest |value| of the 4x oversampled signal (all channels)."""
+    x = samples.reshape(len(samples), -1)
+    up = np.abs(resample_poly(x, 4, 1, axis=0)).max(axis=1)
+    return up[: 4 * len(x)].reshape(len(x), 4).max(axis=1)
+
+
+def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
+    """True peak in dBTP: the maximum of the signal oversampled 4x (BS.1770 annex 2)."""
+    del rate  # 4x is the standard's factor at 48 kHz and below
+    peak = float(_oversampled_peaks(samples).max(initial=0.0))
+    return float(20 * np.log10(peak)) if peak > 0 else float("-inf")
+
+
+def _limit(samples: np.ndarray, rate: int, ceiling_db: float) -> np.ndarray:
+    """Pull only the peaks down to the ceiling, with a smooth look-ahead gain.
+
+    The needed gain is held over the window (minimum filter), then averaged with a
+    Hann window of the same width: every averaged value is still at most the gain
+    each sample needs, and the gain eases in before a peak and out after it.
+    """
+    peaks = _oversampled_peaks(samples)
+    needed = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(peaks, 1e-12))
+    half = max(1, int(_LOOKAHEAD_S * rate))
+    held = minimum_filter1d(needed, 2 * half + 1, mode="nearest")
+    window = np.hanning(2 * half + 3)[1:-1]
+    gain = np.convolve(np.pad(held, half, mode="edge"), window / window.sum(), mode="valid")
+    return samples * gain.reshape(-1, *([1] * (samples.ndim - 1)))
+
+
+def _fit(x: np.ndarray, rate: int, target_lufs: float, ceiling_db: float) -> np.ndarray:
+    """x at target_lufs with only its peaks limited to ceiling_db.
+
+    Limiting lowers loudness a little, so the gain in front of the one limiter is
+    found by a secant search instead of limiting again and again.
+    """
+    gain = target_lufs - integrated_lufs(x, rate)
+    tried: list[tuple[float, float]] = []
+    for _ in range(8):
+        y = x * 10 ** (gain / 20)
+        if true_peak_dbtp(y, rate) > ceiling_db:
+            y = _limit(y, rate, ceiling_db)
+        loudness = integrated_lufs(y, rate)
+        if abs(loudness - target_lufs) < 0.05:
+            break
+        tried.append((gain, loudness))
+        slope = 1.0
+        if len(tried) > 1 and tried[-1][0] != tried[-2][0]:
+            (g0, l0), (g1, l1) = tried[-2:]
+            slope = max((l1 - l0) / (g1 - g0), 0.1)
+        gain += (target_lufs - loudness) / slope
+    if abs(loudness - target_lufs) > 0.5:
+        raise ValueError(
+            f"cannot reach {target_lufs:.1f} LUFS under {ceiling_db:.1f} dBTP"
+            f" (got {loudness:.1f}): the peaks stand too far above the loudness"
+        )
+    over = true_peak_dbtp(y, rate) - ceiling_db
+    if over > 0:  # the smoothed gain may leave a hair over: far too little to matter
+        y = y * 10 ** (-over / 20)
+    return y
+
+
+def normalise(
+    segment: AudioSegment, target_lufs: float = -16.0, peak_dbtp: float = -1.0
+) -> AudioSegment:
+    """Gain to target_lufs, limiting only the peaks to peak_dbtp less MP3_MARGIN_DB."""
+    ceiling = peak_dbtp - MP3_MARGIN_DB
+    return _from_float(_fit(to_float(segment), segment.frame_rate, target_lufs, ceiling), segment)
+
+
+def _encode(ffmpeg: str, segment: AudioSegment, out: str, profile: Profile) -> None:
+    cmd = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+           "-f", "s16le", "-ar", str(segment.frame_rate), "-ac", str(segment.channels),
+           "-i", "pipe:0",
+           "-ac", str(profile.channels), "-ar", str(profile.frame_rate),
+           "-codec:a", "libmp3lame", "-b:a", f"{profile.bitrate_kbps}k",
+           "-write_xing", "1" if profile.xing else "0",
+           "-id3v2_version", "0",  # tags are added afterwards, without re-encoding
+           "-f", "mp3", out]  # fmt: skip
+    done = subprocess.run(cmd, input=segment.raw_data, capture_output=True)
+    if done.returncode != 0:
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise RuntimeError(f"ffmpeg failed: {lines[-1] if lines else done.returncode}")
+
+
+def _decode(path: str) -> tuple[np.ndarray, dict]:
+    """The samples a player gets, as floats shaped (frames, channels), and the stream."""
+    info = json.loads(subprocess.run(
+        [_tool("ffprobe"), "-v", "error", "-print_format", "json", "-show_streams", path],
+        capture_output=True, check=True).stdout)["streams"][0]  # fmt: skip
+    pcm = subprocess.run(
+        [_tool("ffmpeg"), "-nostdin", "-v", "error", "-i", path, "-f", "f32le", "pipe:1"],
+        capture_output=True, check=True).stdout  # fmt: skip
+    samples = np.frombuffer(pcm, dtype="<f4").astype(np.float64)
+    return samples.reshape(-1, int(info["channels"])), info
+
+
+def export_mp3(
+    segment: AudioSegment, path: str | os.PathLike, profile: Profile, tags: dict
+) -> None:
+    """Encode to MP3 by profile, tag it, and move it into place atomically.
+
+    The decoded result is checked against DELIVERED_PEAK_DBTP; in the rare case
+    encoding noise lifts a peak over it, the source's peaks are limited by that much
+    more at the same loudness, and the source (never the MP3) is encoded again.
+    """
+    seconds = len(segment) / 1000
+    if profile.max_seconds is not None and seconds > profile.max_seconds:
+        raise ValueError(
+            f"{profile.name} audio is {seconds:.1f} s long; at most {profile.max_seconds} s"
+        )
+    ffmpeg = _tool("ffmpeg")
+    segment = segment.set_sample_width(2)
+    path = os.fspath(path)
+    folder, name = os.path.split(path)
+    fd, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".part")
+    os.close(fd)
+    try:
+        for _ in range(_ENCODE_TRIES):
+            _encode(ffmpeg, segment, tmp, profile)
+            decoded, info = _decode(tmp)
+            over = true_peak_dbtp(decoded, int(info["sample_rate"])) - DELIVERED_PEAK_DBTP
+            if over <= 0:
+                break
+            x, rate = to_float(segment), segment.frame_rate
+            ceiling = true_peak_dbtp(x, rate) - over - 0.2
+            segment = _from_float(_fit(x, rate, integrated_lufs(x, rate), ceiling), segment)
+        else:
+            raise ValueError(f"{path}: true peak stays {over:.2f} dB over the ceiling")
+        id3 = EasyID3()
+        for key, value in tags.items():
+            id3[key] = str(value)
+        id3.save(tmp)
+        os.chmod(tmp, 0o644)  # a temporary file starts private; the library is not
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+_MPEG_VERSIONS = {0: 2.5, 2: 2, 3: 1}
+_BITRATES = {  # layer III, kbps by header index; MPEG-2 and 2.5 share a table
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 2.5: (11025, 12000, 8000)}
+
+
+def _frames(data: bytes) -> tuple[list[tuple[float, int, int]], bool]:
+    """(MPEG version, layer, kbps) of each layer III frame, and whether a Xing/Info
+    frame leads: the length header that SSML clips must not carry."""
+    pos = 0
+    if data[:3] == b"ID3":  # skip the tag: its size is four 7-bit bytes
+        pos = 10 + sum((data[6 + i] & 0x7F) << (7 * (3 - i)) for i in range(4))
+    frames, xing = [], False
+    while pos + 4 <= len(data) and data[pos] == 0xFF and data[pos + 1] & 0xE0 == 0xE0:
+        b1, b2 = data[pos + 1], data[pos + 2]
+        version, layer = _MPEG_VERSIONS.get((b1 >> 3) & 3), 4 - ((b1 >> 1) & 3)
+        if version is None or layer != 3 or b2 >> 4 in (0, 15) or (b2 >> 2) & 3 == 3:
+            break  # not a layer III frame we can size
+        kbps = _BITRATES[1 if version == 1 else 2][b2 >> 4]
+        size = (144 if version == 1 else 72) * kbps * 1000 // _RATES[version][(b2 >> 2) & 3]
+        size += (b2 >> 1) & 1
+        if not frames:
+            xing = any(mark in data[pos : pos + size] for mark in (b"Xing", b"Info"))
+        frames.append((version, layer, kbps))
+        pos += size
+    return frames, xing
+
+
+def probe(path: str | os.PathLike) -> dict:
+    """Format facts of an MP3, plus loudness and true peak of it decoded as delivered."""
+    path = os.fspath(path)
+    samples, info = _decode(path)
+    rate = int(info["sample_rate"])
+    with open(path, "rb") as f:
+        frames, xing = _frames(f.read())
+    kbps = sorted({kb for _, _, kb in frames})
+    tags = EasyMP3(path).tags or {}
+    return {
+        "codec": info["codec_name"],
+        "mpeg_version": frames[0][0] if frames else None,  # 2 means MPEG-2 (LSF)
+        "layer": frames[0][1] if frames else None,
+        "bitrate_kbps": kbps[0] if len(kbps) == 1 else None,
+        "cbr": len(kbps) == 1,
+        "xing": xing,
+        "frames": len(frames),
+        "sample_rate": rate,
+        "channels": samples.shape[1],
+        "duration_ms": round(1000 * len(samples) / rate),
+        "lufs": integrated_lufs(samples, rate),
+        "true_peak_dbtp": true_peak_dbtp(samples, rate),
+        "tags": {key: tags[key][0] for key in tags},
+    }
