@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench models chat clean .system-deps
+.PHONY: run test lint bench models chat render clean .system-deps
 
 run: $(VENV)/.installed
 	$(PY) -m skill serve --no-verify --host $(HOST) --port $(PORT)
@@ -25,6 +25,10 @@ chat: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/turns.py
+	$(PY) bench/render.py
+
+render: $(VENV)/.installed
+	$(PY) -m skill render
 
 models: $(VENV)/.installed
 	$(PY) -m skill models
@@ -32,7 +36,7 @@ models: $(VENV)/.installed
 .system-deps:
 	@scripts/system-deps.sh
 
-$(VENV)/.installed: requirements.txt requirements-web.txt requirements-dev.txt | .system-deps
+$(VENV)/.installed: requirements.txt requirements-web.txt requirements-studio.txt requirements-dev.txt | .system-deps
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@

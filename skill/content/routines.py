@@ -139,7 +139,7 @@ def _where(kind, document, path):
     """'routine "daily", step 3 (hold_seconds)' for a JSON path into the document."""
     path = list(path)
     if len(path) < 2:
-        return f"{kind}s file"
+        return f"the {kind} file"
     item = document[path[0]][path[1]]
     name = item.get("id") if isinstance(item, dict) else None
     where = f'{kind} "{name}"' if name else f"{kind} {path[1] + 1}"

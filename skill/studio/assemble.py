@@ -7,6 +7,7 @@ and positions in the timeline are exact too.
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from pydub import AudioSegment
 
 from . import sounds
@@ -65,13 +66,29 @@ def _hold(event, voice, frame_rate, script_id):
     placed, free_from = [], 0
     for offset, text in event.cues:
         cue = conform(voice(text), frame_rate)
-        if offset < free_from or offset + len(cue) > event.ms:
+        frames = len(cue.raw_data) // 2
+        # Fits only if every frame of it does; its caption ends at the last whole ms.
+        if offset < free_from or offset + -(-frames * 1000 // frame_rate) > event.ms:
             raise AssemblyError(f"{script_id}: the cue {text!r} does not fit its "
                                 f"{event.ms} ms hold at {offset} ms")
         quiet = quiet.overlay(cue, position=offset)
-        placed.append((offset, offset + len(cue), text))
-        free_from = offset + len(cue)
+        end = offset + frames * 1000 // frame_rate
+        placed.append((offset, end, text))
+        free_from = end
     return quiet[:event.ms], placed
+
+
+def _with_bed(audio, level_db):
+    """`audio` with the ambient bed mixed in, frame for frame.
+
+    Not AudioSegment.overlay: it slices by whole milliseconds, which pads or cuts
+    the end of a track whose length is not a whole number of milliseconds.
+    """
+    speech = np.frombuffer(audio.raw_data, dtype="<i2")
+    ms = -(-len(speech) * 1000 // audio.frame_rate)  # enough bed to cover every frame
+    bed = sounds.ambient_bed(ms, audio.frame_rate, level_db=level_db).raw_data
+    mixed = speech.astype(np.int32) + np.frombuffer(bed, dtype="<i2")[:len(speech)]
+    return audio._spawn(np.clip(mixed, -32768, 32767).astype("<i2").tobytes())
 
 
 def assemble(script, voice, frame_rate=FRAME_RATE, ambient_db=None):
@@ -83,17 +100,17 @@ def assemble(script, voice, frame_rate=FRAME_RATE, ambient_db=None):
             result.timeline.append({"id": event.id, "title": event.title,
                                     "text": event.text, "start_ms": start})
         elif isinstance(event, Say):
-            spoken = tape.add(conform(voice(event.text), frame_rate))
-            result.cues.append({"start_ms": start, "end_ms": start + len(spoken),
-                                "text": event.text})
+            # Cues end where the tape is (floored, like every start), never at
+            # start + len(): len() rounds, and would overlap the next cue by 1 ms.
+            tape.add(conform(voice(event.text), frame_rate))
+            result.cues.append({"start_ms": start, "end_ms": tape.ms, "text": event.text})
             if event.pause_ms:
                 tape.add(sounds.silence(event.pause_ms, frame_rate))
         elif isinstance(event, Pause):
             tape.add(sounds.silence(event.ms, frame_rate))
         elif isinstance(event, Chime):
-            chime = tape.add(conform(sounds.chime(event.kind, frame_rate), frame_rate))
-            result.cues.append({"start_ms": start, "end_ms": start + len(chime),
-                                "text": CHIME_CAPTION})
+            tape.add(conform(sounds.chime(event.kind, frame_rate), frame_rate))
+            result.cues.append({"start_ms": start, "end_ms": tape.ms, "text": CHIME_CAPTION})
         elif isinstance(event, Hold):
             quiet, placed = _hold(event, voice, frame_rate, script.id)
             tape.add(quiet)
@@ -104,6 +121,6 @@ def assemble(script, voice, frame_rate=FRAME_RATE, ambient_db=None):
             raise AssemblyError(f"{script.id}: unknown event {event!r}")
     audio = tape.segment()
     if ambient_db is not None:
-        audio = audio.overlay(sounds.ambient_bed(len(audio), frame_rate, level_db=ambient_db))
+        audio = _with_bed(audio, ambient_db)
     result.audio = audio
     return result

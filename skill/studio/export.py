@@ -80,14 +80,15 @@ def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     return float(20 * np.log10(peak)) if peak > 0 else float("-inf")
 
 
-def _limit(samples: np.ndarray, rate: int, ceiling_db: float) -> np.ndarray:
+def _limit(samples: np.ndarray, rate: int, ceiling_db: float,
+           peaks: np.ndarray | None = None) -> np.ndarray:
     """Pull only the peaks down to the ceiling, with a smooth look-ahead gain.
 
     The needed gain is held over the window (minimum filter), then averaged with a
     Hann window of the same width: every averaged value is still at most the gain
     each sample needs, and the gain eases in before a peak and out after it.
     """
-    peaks = _oversampled_peaks(samples)
+    peaks = _oversampled_peaks(samples) if peaks is None else peaks
     needed = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(peaks, 1e-12))
     half = max(1, int(_LOOKAHEAD_S * rate))
     held = minimum_filter1d(needed, 2 * half + 1, mode="nearest")
@@ -103,11 +104,14 @@ def _fit(x: np.ndarray, rate: int, target_lufs: float, ceiling_db: float) -> np.
     found by a secant search instead of limiting again and again.
     """
     gain = target_lufs - integrated_lufs(x, rate)
+    peaks = _oversampled_peaks(x)  # once: they scale with the gain
+    ceiling = 10 ** (ceiling_db / 20)
     tried: list[tuple[float, float]] = []
     for _ in range(8):
-        y = x * 10 ** (gain / 20)
-        if true_peak_dbtp(y, rate) > ceiling_db:
-            y = _limit(y, rate, ceiling_db)
+        scale = 10 ** (gain / 20)
+        y = x * scale
+        if peaks.max(initial=0.0) * scale > ceiling:
+            y = _limit(y, rate, ceiling_db, peaks * scale)
         loudness = integrated_lufs(y, rate)
         if abs(loudness - target_lufs) < 0.05:
             break

@@ -92,13 +92,15 @@ def render_track(script, number, staging, ambient_db=None):
         "engine": engine.identity(), "published": _now(),
         "timeline": assembled.timeline, "holds": assembled.holds, "cues": assembled.cues,
     }
+    if ambient_db is not None:  # a setting that changes the sound, like the engine's
+        entry["ambient_db"] = ambient_db
     return entry, cache.misses - misses_before, time.perf_counter() - started
 
 
 # --- the whole render ------------------------------------------------------------------
 
 
-def _reusable(previous, script, number, identity, out_dir):
+def _reusable(previous, script, number, identity, ambient_db, out_dir):
     """The previous entry when its file is still exactly what this script would give."""
     if not previous:
         return None
@@ -107,6 +109,7 @@ def _reusable(previous, script, number, identity, out_dir):
             and previous.get("track_number") == number  # it is in the file's tags
             and previous.get("engine") == identity
             and previous.get("render_version") == RENDER_VERSION
+            and previous.get("ambient_db") == ambient_db
             and path.exists() and (out_dir / previous["captions"]).exists()
             and path.stat().st_size == previous["bytes"])
     return previous if same and library.sha256_of(path) == previous["sha256"] else None
@@ -167,7 +170,8 @@ def render(engine="auto", force=False, only=None, out_dir=AUDIO_DIR, cache_dir=C
     for number, script in enumerate(scripts, start=1):
         old = previous.get(script.id)
         if only is None or script.id in only:
-            keep = None if force else _reusable(old, script, number, report.engine, out_dir)
+            keep = None if force else _reusable(old, script, number, report.engine,
+                                                ambient_db, out_dir)
         elif old and (out_dir / old["file"]).exists():
             keep = old  # not asked for: carried over as it is, even if out of date
         else:
@@ -181,6 +185,10 @@ def render(engine="auto", force=False, only=None, out_dir=AUDIO_DIR, cache_dir=C
     try:
         _render_all(todo, chosen, cache_dir, staging, ambient_db, jobs, progress,
                     entries, report)
+        for track_id in report.rendered:  # the same audio again keeps its publication date
+            old = previous.get(track_id)
+            if old and old.get("sha256") == entries[track_id]["sha256"]:
+                entries[track_id]["published"] = old["published"]
         ordered = [entries[s.id] for s in scripts if s.id in entries]
         library.write_library(staging, ordered, base_url, **FEED)
         problems = library.library_problems(staging)

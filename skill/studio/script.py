@@ -100,12 +100,18 @@ def hold_cues(seconds, extra=""):
     return tuple(cues)
 
 
-def _held(stretch, side=None):
-    """One side of a held stretch: instructions, chime, quiet hold, chime, release."""
+def _held(stretch, side=None, brief=False):
+    """One side of a held stretch: instructions, chime, quiet hold, chime, release.
+
+    The other side repeats the instructions from the first that names a side;
+    a brief step (the stretch was explained earlier) goes straight to the hold.
+    """
     events = []
-    lines = stretch.setup if side is None or side == stretch.sides[0] else [
-        line for line in stretch.setup if SIDE in line]
-    for line in lines:
+    lines = list(stretch.setup)
+    if side is not None and side != stretch.sides[0]:
+        first = next(i for i, line in enumerate(lines) if SIDE in line)
+        lines = lines[first:]
+    for line in [] if brief else lines:
         events.append(Say(line.replace(SIDE, side or "")))
     for number in range(stretch.sets):
         if number:
@@ -136,15 +142,19 @@ def stretch_events(stretch, brief=False):
     for number, side in enumerate(stretch.sides or [None]):
         if number:
             events.append(Say("Now the other side.", 1500))
-        events += _held(stretch, side)
+        events += _held(stretch, side, brief)
     return events
 
 
 def _seconds_words(seconds):
-    if seconds % 60 == 0:
-        minutes = int(seconds // 60)
-        return "one minute" if minutes == 1 else f"{minutes} minutes"
-    return f"{int(seconds)} seconds"
+    """How a hold is announced: "30 seconds", "one minute", "two and a half minutes"."""
+    minutes, rest = divmod(seconds, 60)
+    number = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+    if seconds >= 60 and rest in (0, 30) and minutes in number:
+        half = " and a half" if rest else ""
+        unit = "minute" if minutes == 1 and not rest else "minutes"
+        return f"{number[minutes]}{half} {unit}"
+    return f"{seconds:g} seconds"
 
 
 def _screen_text(stretch):

@@ -1,0 +1,347 @@
+"""Rendering the library for real (Piper, offline) from two tiny scripts.
+
+One render is made per module; each test works on its own copy of that
+library and of its TTS cache, so what one test changes no other test sees.
+"""
+
+import dataclasses
+import json
+import shutil
+import socket
+
+import pytest
+import requests
+
+from skill.studio import library
+from skill.studio import render as render_module
+from skill.studio.engines import PiperEngine
+from skill.studio.export import probe
+from skill.studio.render import recover, render
+from skill.studio.script import Chime, Hold, Mark, Say, Script
+
+BASE_URL = "https://example.test/audio/"
+
+ROUTINE = Script(
+    id="tiny-routine", title="Tiny routine", kind="routine",
+    description="A short line, a three-second hold, and another line.",
+    events=(Mark("intro", "Welcome", "Lie on your back."),
+            Say("Lie on your back.", 500),
+            Chime("start"), Hold(3000), Chime("end"),
+            Say("Well done.", 300)))
+GUIDE = Script(
+    id="tiny-guide", title="Tiny guide", kind="guide",
+    description="Two lines about the psoas.",
+    events=(Mark("what", "What it is", "The psoas links the spine to the legs."),
+            Say("The psoas links the spine to the legs.", 300),
+            Say("Move gently.", 300)))
+SCRIPTS = [ROUTINE, GUIDE]
+IDS = [s.id for s in SCRIPTS]
+FILES = {"manifest.json", "playlist.m3u", "feed.xml", "tiny-routine.mp3", "tiny-routine.vtt",
+         "tiny-guide.mp3", "tiny-guide.vtt"}
+
+
+def with_line(script, old, new):
+    """`script` with the line `old` said as `new` instead."""
+    events = tuple(dataclasses.replace(e, text=new) if isinstance(e, Say) and e.text == old
+                   else e for e in script.events)
+    assert events != script.events
+    return dataclasses.replace(script, events=events)
+
+
+def snapshot(folder):
+    """Every file in the folder (hidden ones too), by name, with its bytes."""
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def manifest_tracks(folder):
+    return {track["id"]: track for track in library.read_manifest(folder)["tracks"]}
+
+
+def leftovers(out_dir):
+    """Anything a render may leave beside the library: staging or set-aside folders."""
+    return sorted(p.name for p in out_dir.parent.iterdir() if p.name.startswith("audio."))
+
+
+def run(out_dir, cache_dir, scripts=SCRIPTS, jobs=1, **options):
+    return render(engine=options.pop("engine", "piper"), out_dir=out_dir, cache_dir=cache_dir,
+                  base_url=BASE_URL, jobs=jobs, scripts=scripts, progress=False, **options)
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory):
+    root = tmp_path_factory.mktemp("first")
+    out_dir, cache_dir = root / "audio", root / "tts"
+    report = run(out_dir, cache_dir, jobs=2)
+    return report, out_dir, cache_dir
+
+
+@pytest.fixture
+def made(first, tmp_path):
+    """A copy of the first library and its cache, this test's own."""
+    _, out_dir, cache_dir = first
+    shutil.copytree(out_dir, tmp_path / "audio")
+    shutil.copytree(cache_dir, tmp_path / "tts")
+    return tmp_path / "audio", tmp_path / "tts"
+
+
+def test_first_render_renders_every_track_into_a_sound_library(first):
+    report, out_dir, cache_dir = first
+    assert sorted(report.rendered) == sorted(IDS) and report.reused == []
+    assert report.lines_synthesised == 4
+    assert len(list(cache_dir.glob("*.wav"))) == 4
+    assert report.engine == PiperEngine().identity()
+    assert report.audio_ms > 3000 and report.work_seconds > 0
+    assert library.library_problems(out_dir) == []
+    assert {p.name for p in out_dir.iterdir()} == FILES
+    assert sorted(p.name for p in out_dir.parent.iterdir()) == ["audio", "tts"]
+
+    data = library.read_manifest(out_dir)
+    assert data["base_url"] == BASE_URL
+    assert [t["id"] for t in data["tracks"]] == IDS
+    assert [t["track_number"] for t in data["tracks"]] == [1, 2]
+    routine, guide = data["tracks"]
+    assert routine["engine"] == guide["engine"] == PiperEngine().identity()
+    assert (routine["profile"], guide["profile"]) == ("long", "clip")
+    assert [step["id"] for step in routine["timeline"]] == ["intro"]
+    assert [hold["ms"] for hold in routine["holds"]] == [3000]
+    assert routine["script_hash"] == ROUTINE.hash and guide["script_hash"] == GUIDE.hash
+
+    facts = probe(out_dir / "tiny-routine.mp3")
+    assert (facts["sample_rate"], facts["channels"], facts["bitrate_kbps"]) == (24000, 1, 64)
+    assert facts["duration_ms"] == pytest.approx(routine["duration_ms"], abs=100)
+    assert facts["lufs"] == pytest.approx(-16, abs=1)
+    assert facts["tags"]["title"] == "Tiny routine"
+    clip = probe(out_dir / "tiny-guide.mp3")
+    assert (clip["bitrate_kbps"], clip["xing"]) == (48, False)
+
+    cues = library.parse_vtt((out_dir / "tiny-routine.vtt").read_text())
+    assert [cue["text"] for cue in cues] == ["Lie on your back.", "(soft chime)",
+                                             "(soft chime)", "Well done."]
+    hold = routine["holds"][0]
+    assert cues[1]["end_ms"] == hold["start_ms"] and cues[2]["start_ms"] == hold["start_ms"] + 3000
+
+
+def test_nothing_changed_nothing_synthesised_every_byte_the_same(made):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    report = run(out_dir, cache_dir)
+    assert report.rendered == [] and report.reused == IDS
+    assert report.lines_synthesised == 0
+    assert snapshot(out_dir) == before  # manifest.json, feed and playlist included
+    assert leftovers(out_dir) == []
+
+
+def test_one_changed_line_is_the_only_line_synthesised(made):
+    out_dir, cache_dir = made
+    before, tracks_before = snapshot(out_dir), manifest_tracks(out_dir)
+    changed = with_line(ROUTINE, "Well done.", "Well done, rest now.")
+    report = run(out_dir, cache_dir, scripts=[changed, GUIDE])
+    assert report.rendered == ["tiny-routine"] and report.reused == ["tiny-guide"]
+    assert report.lines_synthesised == 1
+    assert len(list(cache_dir.glob("*.wav"))) == 5
+
+    after, tracks = snapshot(out_dir), manifest_tracks(out_dir)
+    assert library.library_problems(out_dir) == []
+    for name in ("tiny-guide.mp3", "tiny-guide.vtt"):
+        assert after[name] == before[name]
+    assert tracks["tiny-guide"] == tracks_before["tiny-guide"]
+    assert after["tiny-routine.mp3"] != before["tiny-routine.mp3"]
+    assert "Well done, rest now." in after["tiny-routine.vtt"].decode()
+    assert tracks["tiny-routine"]["script_hash"] == changed.hash
+
+
+def test_only_renders_that_track_and_carries_the_other_over(made):
+    out_dir, cache_dir = made
+    before, tracks_before = snapshot(out_dir), manifest_tracks(out_dir)
+    scripts = [with_line(ROUTINE, "Lie on your back.", "Lie down on your back."),
+               with_line(GUIDE, "Move gently.", "Move slowly.")]
+
+    report = run(out_dir, cache_dir, scripts=scripts, only=["tiny-guide"])
+    assert report.rendered == ["tiny-guide"] and report.reused == ["tiny-routine"]
+    assert report.lines_synthesised == 1
+    after, tracks = snapshot(out_dir), manifest_tracks(out_dir)
+    assert library.library_problems(out_dir) == []
+    assert after["tiny-routine.mp3"] == before["tiny-routine.mp3"]
+    assert after["tiny-routine.vtt"] == before["tiny-routine.vtt"]
+    assert tracks["tiny-routine"] == tracks_before["tiny-routine"]  # out of date, kept as is
+    assert tracks["tiny-guide"]["script_hash"] == scripts[1].hash
+
+    # The next full render brings the routine up to date, and only the routine.
+    report = run(out_dir, cache_dir, scripts=scripts)
+    assert report.rendered == ["tiny-routine"] and report.reused == ["tiny-guide"]
+    assert report.lines_synthesised == 1
+
+
+def test_only_an_unchanged_track_reuses_it(made):
+    out_dir, cache_dir = made
+    report = run(out_dir, cache_dir, only=["tiny-routine"])
+    assert report.rendered == [] and report.reused == IDS
+
+
+def test_force_renders_everything_from_the_cache(made):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    report = run(out_dir, cache_dir, force=True, jobs=2)
+    assert sorted(report.rendered) == sorted(IDS) and report.reused == []
+    assert report.lines_synthesised == 0
+    assert library.library_problems(out_dir) == []
+    # The same audio again: same files, and the same publication dates.
+    assert snapshot(out_dir) == before
+
+
+def test_adding_or_removing_the_ambient_bed_renders_again(made):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    report = run(out_dir, cache_dir, ambient_db=-38.0, jobs=2)
+    assert sorted(report.rendered) == sorted(IDS) and report.lines_synthesised == 0
+    assert {t["ambient_db"] for t in manifest_tracks(out_dir).values()} == {-38.0}
+    assert snapshot(out_dir)["tiny-routine.mp3"] != before["tiny-routine.mp3"]
+    assert run(out_dir, cache_dir, ambient_db=-38.0).reused == IDS
+
+    report = run(out_dir, cache_dir, jobs=2)  # and without it again
+    assert sorted(report.rendered) == sorted(IDS)
+    assert all("ambient_db" not in t for t in manifest_tracks(out_dir).values())
+    assert snapshot(out_dir)["tiny-routine.mp3"] == before["tiny-routine.mp3"]
+
+
+def test_unknown_only_id_lists_the_known_ones(made):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    with pytest.raises(SystemExit) as raised:
+        run(out_dir, cache_dir, only=["tiny-routine", "no-such-track"])
+    message = str(raised.value)
+    assert "no-such-track" in message and "known: tiny-routine, tiny-guide" in message
+    assert snapshot(out_dir) == before and leftovers(out_dir) == []
+
+
+def _stop_after_one_track(monkeypatch):
+    real = render_module._render_all
+
+    def render_one_then_stop(todo, *args):
+        real(todo[:1], *args)  # one new track written to the staging folder
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render_module, "_render_all", render_one_then_stop)
+    return KeyboardInterrupt, False
+
+
+def _fail_while_writing(monkeypatch):
+    real = library.write_library
+
+    def write_then_fail(directory, entries, *args, **kwargs):
+        real(directory, entries, *args, **kwargs)  # captions, manifest, feed all written
+        raise OSError("disk full")
+
+    monkeypatch.setattr(library, "write_library", write_then_fail)
+    return OSError, False
+
+
+def _fail_mid_swap(monkeypatch):
+    def set_aside_then_fail(staging, target):
+        target.rename(target.with_name(target.name + ".previous"))
+        raise OSError("power cut")
+
+    monkeypatch.setattr(render_module, "swap_in", set_aside_then_fail)
+    return OSError, True  # the old library is left aside, under another name
+
+
+@pytest.mark.parametrize("interrupt", [_stop_after_one_track, _fail_while_writing,
+                                       _fail_mid_swap],
+                         ids=["while-rendering", "while-writing", "mid-swap"])
+def test_an_interrupted_render_leaves_the_previous_library(made, monkeypatch, interrupt):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    scripts = [with_line(ROUTINE, "Well done.", "Well done indeed."),
+               with_line(GUIDE, "Move gently.", "Move with care.")]
+    error, set_aside = interrupt(monkeypatch)
+    with pytest.raises(error):
+        run(out_dir, cache_dir, scripts=scripts)
+    monkeypatch.undo()
+    assert leftovers(out_dir) == (["audio.previous"] if set_aside else [])  # no staging
+    if set_aside:
+        assert not out_dir.exists()
+        recover(out_dir)  # what the next render does first
+    assert snapshot(out_dir) == before
+    assert library.library_problems(out_dir) == []
+    assert leftovers(out_dir) == []
+
+    report = run(out_dir, cache_dir, scripts=scripts)  # and the next render just works
+    assert sorted(report.rendered) == sorted(IDS)
+    assert library.library_problems(out_dir) == []
+
+
+def test_render_starts_by_recovering_a_library_set_aside(made):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    out_dir.rename(out_dir.with_name("audio.previous"))
+    report = run(out_dir, cache_dir)
+    assert report.reused == IDS and snapshot(out_dir) == before
+    assert leftovers(out_dir) == []
+
+
+def test_recover_restores_the_previous_library_and_removes_staging(tmp_path):
+    target = tmp_path / "audio"
+    previous = tmp_path / "audio.previous"
+    previous.mkdir()
+    (previous / "manifest.json").write_text("{}")
+    for stale in ("audio.staging-123", "audio.staging-456"):
+        (tmp_path / stale).mkdir()
+        (tmp_path / stale / "daily.mp3").write_bytes(b"half")
+    (tmp_path / "other").mkdir()
+
+    recover(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audio", "other"]
+    assert (target / "manifest.json").read_text() == "{}"
+
+    recover(target)  # nothing to do: nothing changes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audio", "other"]
+
+
+def test_recover_keeps_a_library_already_swapped_in(tmp_path):
+    target, previous = tmp_path / "audio", tmp_path / "audio.previous"
+    target.mkdir()
+    previous.mkdir()
+    (target / "manifest.json").write_text("new")
+    (previous / "manifest.json").write_text("old")
+    recover(target)
+    assert (target / "manifest.json").read_text() == "new"
+
+
+class UnreachableGtts:
+    """Stands in for gtts.gTTS when Google cannot be reached."""
+
+    calls = []
+
+    def __init__(self, text, **options):
+        self.calls.append(text)
+
+    def write_to_fp(self, file):
+        raise requests.ConnectionError("Failed to establish a new connection")
+
+
+def test_gtts_unreachable_renders_with_the_offline_engine(first, tmp_path, monkeypatch):
+    import gtts
+
+    def refuse(*args, **kwargs):
+        raise OSError("network use in a test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(UnreachableGtts, "calls", [])
+    monkeypatch.setattr(gtts, "gTTS", UnreachableGtts)
+    _, _, cache_dir = first
+    shutil.copytree(cache_dir, tmp_path / "tts")
+    out_dir, lines = tmp_path / "audio", []
+
+    report = run(out_dir, tmp_path / "tts", engine="gtts", log=lines.append)
+    assert len(lines) == 1, lines
+    assert "Google's text-to-speech service cannot be reached" in lines[0]
+    assert "offline engine (piper)" in lines[0]
+    assert len(UnreachableGtts.calls) == 1  # asked once, not once per line or per worker
+
+    assert report.engine == PiperEngine().identity()
+    assert sorted(report.rendered) == sorted(IDS)
+    assert report.lines_synthesised == 0  # Piper's cached lines, as Piper's
+    data = json.loads((out_dir / "manifest.json").read_text())
+    assert {t["engine"]["engine"] for t in data["tracks"]} == {"piper"}
+    assert library.library_problems(out_dir) == []
