@@ -149,7 +149,7 @@ def bench(folder, jobs, progress):
             "rtf_goal": RTF_GOAL,
             "stages_seconds": ({k: round(v, 2) for k, v in stages.items()}
                                if stages is not None else None),
-            "library_bytes": sum(p.stat().st_size for p in out_dir.iterdir()),
+            "library_bytes": sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file()),
         },
         "no_change_render": {
             "tracks_kept": len(again.reused),

@@ -4,7 +4,16 @@ import os
 
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from .handlers import builtins, errors, explain, launch, offers, screening
+from .handlers import (
+    audio_events,
+    builtins,
+    errors,
+    explain,
+    launch,
+    offers,
+    playback,
+    screening,
+)
 from .interceptors import LastResponseKeeper, RequestLogger
 from .persistence import adapter_from_env
 
@@ -17,7 +26,16 @@ def build_skill_builder(persistence_adapter=_FROM_ENV, skill_id=_FROM_ENV):
     sb.skill_id = (os.environ.get("SKILL_ID") or None) if skill_id is _FROM_ENV else skill_id
 
     # Order matters: the first handler whose can_handle is true wins.
-    # Launch and the topics first.
+    # Requests from the player and its buttons first: they have no session.
+    for handler in (audio_events.PlaybackStartedHandler(),
+                    audio_events.PlaybackNearlyFinishedHandler(),
+                    audio_events.PlaybackFinishedHandler(),
+                    audio_events.PlaybackStoppedHandler(),
+                    audio_events.PlaybackFailedHandler(),
+                    audio_events.PlaybackControllerHandler(),
+                    audio_events.ExceptionEncounteredHandler()):
+        sb.add_request_handler(handler)
+    # Launch and the topics.
     sb.add_request_handler(launch.LaunchRequestHandler())
     sb.add_request_handler(explain.TopicIntentHandler())
     sb.add_request_handler(explain.LearnTopicIntentHandler())
@@ -26,7 +44,19 @@ def build_skill_builder(persistence_adapter=_FROM_ENV, skill_id=_FROM_ENV):
     sb.add_request_handler(screening.StartScreeningIntentHandler())
     sb.add_request_handler(screening.ScreeningAnswerHandler())
     sb.add_request_handler(screening.ScreeningStartOverHandler())
+    # Controls while a routine plays (or is stepped through): after the
+    # screening, so its yes, no, repeat and start over keep working there.
+    for handler in (playback.PauseHandler(), playback.NextHandler(),
+                    playback.PreviousHandler(), playback.RepeatStepHandler(),
+                    playback.StartOverRoutineHandler(), playback.PlaybackHelpHandler()):
+        sb.add_request_handler(handler)
     sb.add_request_handler(screening.GoBackIntentHandler())
+    # Starting, listing, describing and continuing routines.
+    for handler in (playback.PlayRoutineIntentHandler(), playback.ListRoutinesIntentHandler(),
+                    playback.DescribeStretchIntentHandler(),
+                    playback.ContinueRoutineIntentHandler(), playback.ResumeHandler(),
+                    playback.NoLoopOrShuffleHandler(), playback.StrayControlHandler()):
+        sb.add_request_handler(handler)
     # Yes/No to an offer, then yes/no/not sure with nothing pending.
     sb.add_request_handler(offers.OfferReplyHandler())
     sb.add_request_handler(builtins.StrayAnswerHandler())

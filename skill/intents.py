@@ -14,6 +14,17 @@ NOT_SURE = "NotSureIntent"
 GO_BACK = "GoBackIntent"
 LEARN_TOPIC = "LearnTopicIntent"
 
+PLAY_ROUTINE = "PlayRoutineIntent"
+LIST_ROUTINES = "ListRoutinesIntent"
+DESCRIBE_STRETCH = "DescribeStretchIntent"
+CONTINUE_ROUTINE = "ContinueRoutineIntent"
+
+# Slots: the routine to play, the stretch to describe (ids as in skill/content/routines)
+ROUTINE_SLOT = "routine"
+ROUTINE_TYPE = "RoutineType"
+STRETCH_SLOT = "stretch"
+STRETCH_TYPE = "StretchType"
+
 # Slot of LearnTopicIntent and its type
 TOPIC_SLOT = "topic"
 TOPIC_TYPE = "TopicType"
@@ -28,10 +39,22 @@ STOP = "AMAZON.StopIntent"
 CANCEL = "AMAZON.CancelIntent"
 NAVIGATE_HOME = "AMAZON.NavigateHomeIntent"
 FALLBACK = "AMAZON.FallbackIntent"
+# Playback controls (required or expected with the AudioPlayer interface)
+PAUSE = "AMAZON.PauseIntent"
+RESUME = "AMAZON.ResumeIntent"
+NEXT = "AMAZON.NextIntent"
+PREVIOUS = "AMAZON.PreviousIntent"
+LOOP_ON = "AMAZON.LoopOnIntent"
+LOOP_OFF = "AMAZON.LoopOffIntent"
+SHUFFLE_ON = "AMAZON.ShuffleOnIntent"
+SHUFFLE_OFF = "AMAZON.ShuffleOffIntent"
 
 CUSTOM = (EXPLAIN, CAUSES, WHO_CAN_HELP, LIST_CLUES, START_SCREENING, NOT_SURE,
-          GO_BACK, LEARN_TOPIC)
-BUILT_IN = (YES, NO, HELP, REPEAT, START_OVER, STOP, CANCEL, NAVIGATE_HOME, FALLBACK)
+          GO_BACK, LEARN_TOPIC, PLAY_ROUTINE, LIST_ROUTINES, DESCRIBE_STRETCH,
+          CONTINUE_ROUTINE)
+PLAYBACK_CONTROLS = (PAUSE, RESUME, NEXT, PREVIOUS, LOOP_ON, LOOP_OFF, SHUFFLE_ON, SHUFFLE_OFF)
+BUILT_IN = (YES, NO, HELP, REPEAT, START_OVER, STOP, CANCEL, NAVIGATE_HOME, FALLBACK,
+            *PLAYBACK_CONTROLS)
 ALL = CUSTOM + BUILT_IN
 
 # Values of TopicType (slot value ids); LearnTopicIntent routes on these.

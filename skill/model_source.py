@@ -6,25 +6,34 @@ console (or `ask deploy`) expects, and `write_models(directory)` writes one
 `<locale>.json` per locale.  The files under `interaction_model/` are
 generated: edit this module, then run
 
-    python -m skill.model_source
+    python -m skill models        (or: python -m skill.model_source)
 
 and commit both.  tests/test_interaction_model.py fails when they drift.
+RoutineType and StretchType are generated from the routines and stretches in
+skill/content/routines, so a routine or stretch added there needs only its
+synonyms here (and a regeneration).
 
 Rules the samples follow (the tests enforce them):
 - no "ask", "open", "tell", "launch" or "talk to" anywhere, not even inside a
   word: virtual-alexa (tests/e2e) treats such a phrase as a launch request;
 - no launch word (load, begin, enable, play, run, start) at the start;
 - no phrase of a built-in intent (`BUILT_IN_PHRASES`: "yes", "sure", "go home", ...);
-- plain letters, apostrophes and spaces only; numbers spelled out.
+- plain letters, apostrophes and spaces only; numbers spelled out;
+- a slot sample must not have more text of its own than a sample of another
+  intent that the same phrase fits: skill/nlu.py prefers the sample with the
+  most literal text even when its slot does not resolve, so "explain the
+  {stretch}" would take "explain the psoas" from "explain {topic}".
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 from skill import intents
+from skill.content.routines import load_library
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 
@@ -286,6 +295,155 @@ SAMPLES: dict[str, list[str]] = {
         "information about {topic}",
         "the part about {topic}",
     ],
+    # "start", "play", "begin" and "run" may not open a sample (launch words), so
+    # "start my stretches" is here as "let's start my stretches"; said after the
+    # invocation ("ask gentle back guide to start my stretches") the phrase is
+    # left to Alexa's statistical matching.
+    intents.PLAY_ROUTINE: [
+        "let's do my stretches",
+        "let's do some stretches",
+        "let's stretch",
+        "let's get stretching",
+        "let's have a stretch",
+        "let's start my stretches",
+        "I want to start my stretches",
+        "I want to stretch",
+        "I'd like to stretch",
+        "I'd like a stretch",
+        "I need a stretch",
+        "I'm ready to stretch",
+        "I want to do my stretches",
+        "I'd like to do my stretches",
+        "do my stretches",
+        "my stretches",
+        "do some stretching",
+        "let's do some stretching",
+        "time to stretch",
+        "time for my stretches",
+        "stretch with me",
+        "stretch my psoas",
+        "let's stretch my psoas",
+        "guide me through the stretches",
+        "guide me through my stretches",
+        "guide me through a routine",
+        "walk me through the stretches",
+        "take me through the stretches",
+        "give me a stretching routine",
+        "let's do a routine",
+        "do the {routine}",
+        "let's do the {routine}",
+        "do the {routine} routine",
+        "let's do the {routine} routine",
+        "I want to do the {routine}",
+        "I'd like to do the {routine}",
+        "I want the {routine}",
+        "I'd like the {routine}",
+        "I'd like the {routine} routine",
+        "{routine} please",
+        "the {routine} please",
+        "the {routine} routine",
+        "the {routine} one",
+        "the {routine} stretches",
+        "my {routine} stretches",
+        "my {routine} routine",
+        "put on the {routine}",
+        "put on the {routine} routine",
+        "guide me through the {routine}",
+        "guide me through the {routine} routine",
+        "take me through the {routine}",
+        "let's begin the {routine}",
+        "let's start the {routine}",
+        "let's go with the {routine}",
+        "can we do the {routine}",
+        "do a {routine} routine",
+        "I need a {routine} routine",
+    ],
+    intents.LIST_ROUTINES: [
+        "what routines are there",
+        "which routines are there",
+        "what routines do you have",
+        "which routines do you have",
+        "what routines can I do",
+        "what routines are available",
+        "what kinds of routines are there",
+        "what other routines are there",
+        "how many routines are there",
+        "what stretches can I do",
+        "what stretches do you have",
+        "what stretches are there",
+        "which stretches are there",
+        "list the routines",
+        "list the stretches",
+        "list my options",
+        "read me the routines",
+        "what are the routines",
+        "what are my options",
+        "what are the options",
+        "which routine should I do",
+        "which routine should I pick",
+        "what can I choose from",
+        "the routines",
+    ],
+    # No "explain the {stretch}": it has more words of its own than "explain
+    # {topic}" and would take "explain the psoas" (see the rules above).
+    intents.DESCRIBE_STRETCH: [
+        "how do I do the {stretch}",
+        "how do I do a {stretch}",
+        "how do I do {stretch}",
+        "how do you do the {stretch}",
+        "how do you do a {stretch}",
+        "how do you do {stretch}",
+        "how should I do the {stretch}",
+        "how is the {stretch} done",
+        "how to do the {stretch}",
+        "how does the {stretch} work",
+        "explain how to do the {stretch}",
+        "explain how to do a {stretch}",
+        "describe the {stretch}",
+        "describe {stretch}",
+        "what is the {stretch}",
+        "what does the {stretch} do",
+        "show me how to do the {stretch}",
+        "remind me how to do the {stretch}",
+        "teach me the {stretch}",
+        "give me the steps for the {stretch}",
+        "instructions for the {stretch}",
+        "I don't know how to do the {stretch}",
+    ],
+    # Not the bare "continue", "resume" or "keep going": AMAZON.ResumeIntent's.
+    intents.CONTINUE_ROUTINE: [
+        "continue where I left off",
+        "continue where we left off",
+        "pick up where I left off",
+        "pick up where we left off",
+        "carry on where I left off",
+        "carry on with my routine",
+        "carry on with my stretches",
+        "carry on with the routine",
+        "continue my stretches",
+        "continue my routine",
+        "continue the routine",
+        "continue the stretches",
+        "continue my last routine",
+        "resume my routine",
+        "resume my stretches",
+        "resume the routine",
+        "resume where I left off",
+        "keep going with my routine",
+        "keep going with the stretches",
+        "go on with my routine",
+        "where was I",
+        "where were we",
+        "where did I leave off",
+        "finish my routine",
+        "finish my stretches",
+        "finish the routine",
+        "let's finish my stretches",
+        "I want to finish my routine",
+        "back to my routine",
+        "back to my stretches",
+        "get back to my routine",
+    ],
 }
 
 # Extra samples per locale, appended to the shared ones.  Where "physio" is the
@@ -318,9 +476,12 @@ LOCALE_SAMPLES: dict[str, dict[str, list[str]]] = {
 # What Alexa's built-in intents already answer.  Built-ins carry no samples in
 # the model; custom samples must not take these phrases over, and skill/nlu.py
 # matches them for the built-ins a model declares.  The audio ones (Pause,
-# Resume, Next, Previous, Loop, Shuffle) are here for later audio playback.
-# virtual-alexa also gives PreviousIntent "go back" and "back up" once a model
-# declares PauseIntent and ResumeIntent: GoBackIntent owns them until then.
+# Resume, Next, Previous, Loop, Shuffle) answer the stretch playback.
+# virtual-alexa also gives PreviousIntent "go back" and "back up" when a model
+# declares PauseIntent and ResumeIntent, as this one does; they stay out of
+# PreviousIntent here because GoBackIntent owns them as samples (during the
+# questions they step back a question), and a custom sample declared earlier
+# wins the tie in virtual-alexa as an exact sample does in skill/nlu.py.
 BUILT_IN_PHRASES: dict[str, list[str]] = {
     "AMAZON.CancelIntent": ["cancel", "never mind", "forget it"],
     "AMAZON.HelpIntent": ["help", "help me", "can you help me", "what can i say",
@@ -359,6 +520,8 @@ BUILT_IN_PHRASES: dict[str, list[str]] = {
 
 SLOTS: dict[str, list[dict[str, str]]] = {
     intents.LEARN_TOPIC: [{"name": intents.TOPIC_SLOT, "type": intents.TOPIC_TYPE}],
+    intents.PLAY_ROUTINE: [{"name": intents.ROUTINE_SLOT, "type": intents.ROUTINE_TYPE}],
+    intents.DESCRIBE_STRETCH: [{"name": intents.STRETCH_SLOT, "type": intents.STRETCH_TYPE}],
 }
 
 # TopicType: id -> (value, synonyms).  Synonyms come with and without "the"
@@ -419,6 +582,55 @@ LOCALE_TOPIC_SYNONYMS: dict[str, dict[str, list[str]]] = {
     "en-IN": {intents.TOPIC_HELP: ["physios", "a physio", "physiotherapists", "physiotherapy"]},
 }
 
+# RoutineType and StretchType: one value per routine (stretch) in
+# skill/content/routines, its id the routine's (stretch's) id and its value the
+# title as said ("Bedtime wind-down" -> "bedtime wind down").  Below are the
+# other ways people name them; samples carry "the" and "a" themselves.  A
+# synonym equal to the value is left out, so a retitled routine keeps working.
+# A routine name ending in "routine" also comes without it ("full gentle
+# routine" -> "full gentle"): samples such as "the {routine} routine" say the
+# word themselves, and their longer literal text wins the match.
+ROUTINE_SYNONYMS: dict[str, list[str]] = {
+    "daily": ["daily release", "daily routine", "daily", "default", "usual", "regular",
+              "five minute", "short routine", "morning"],
+    "full": ["full", "full routine", "long routine", "whole routine", "complete routine",
+             "fifteen minute"],
+    "desk": ["desk", "desk break", "office", "work", "quick", "quick one", "standing",
+             "chair", "three minute"],
+    "bedtime": ["bedtime", "bed time", "night", "evening", "sleep", "wind down",
+                "ten minute"],
+}
+
+# No psoas variant here: "what is the {stretch}" must leave "what is the psoas"
+# to ExplainPsoasIntent.
+STRETCH_SYNONYMS: dict[str, list[str]] = {
+    "constructive_rest": ["constructive rest position", "rest position", "resting position",
+                          "semi supine", "semi supine position"],
+    "belly_breathing": ["belly breath", "belly breaths", "diaphragmatic breathing",
+                        "deep breathing", "abdominal breathing", "breathing exercise",
+                        "breathing exercises"],
+    "pelvic_tilts": ["pelvic tilt", "pelvis tilt", "pelvis tilts", "pelvic rocks",
+                     "pelvic rocking"],
+    "knee_to_chest": ["knee to chest stretch", "knees to chest", "knee hug", "knee hugs",
+                      "knee hugging"],
+    "knee_rolls": ["knee roll", "knee drops", "knee drop", "lower back twist"],
+    "hip_flexor_kneeling": ["kneeling hip stretch", "kneeling hip flexor stretch",
+                            "hip flexor stretch", "kneeling lunge", "half kneeling lunge",
+                            "kneeling lunge stretch"],
+    "hip_flexor_standing": ["standing hip flexor stretch", "standing lunge",
+                            "standing lunge stretch"],
+    "glute_bridge": ["glute bridges", "bridge", "bridges", "hip bridge", "hip bridges",
+                     "bridge pose", "bridge exercise"],
+}
+
+LOCALE_STRETCH_SYNONYMS: dict[str, dict[str, list[str]]] = {
+    "en-US": {"knee_rolls": ["windshield wipers"]},
+    "en-CA": {"knee_rolls": ["windshield wipers"]},
+    "en-GB": {"knee_rolls": ["windscreen wipers"]},
+    "en-AU": {"knee_rolls": ["windscreen wipers"]},
+    "en-IN": {"knee_rolls": ["windscreen wipers"]},
+}
+
 
 # ---------------------------------------------------------------------------
 # Building and writing
@@ -451,8 +663,58 @@ def topic_type(locale: str) -> dict:
     return {"name": intents.TOPIC_TYPE, "values": values}
 
 
+def spoken(title: str) -> str:
+    """A title as a slot value: lowercase words, hyphens as spaces ("Half-kneeling")."""
+    return " ".join(re.sub(r"[^a-z']+", " ", title.lower()).split())
+
+
+def _content_type(name: str, titles: dict[str, str], synonyms: dict[str, list[str]],
+                  extra: dict[str, list[str]], strip: str = "") -> dict:
+    """A slot type with one value per content id: the spoken title, then the synonyms.
+
+    With `strip`, every phrase ending in that word also comes without it.
+    """
+    unknown = sorted((set(synonyms) | set(extra)) - set(titles))
+    if unknown:
+        raise ValueError(f"{name}: synonyms for unknown ids {', '.join(unknown)}; "
+                         f"known: {', '.join(titles)}")
+    values = []
+    for value_id, title in titles.items():
+        value = spoken(title)
+        seen = {value}
+        phrases = []
+        named = [value, *synonyms.get(value_id, []), *extra.get(value_id, [])]
+        if strip:
+            named += [phrase[:-len(strip)].strip() for phrase in list(named)
+                      if phrase.endswith(" " + strip)]
+        for phrase in named:
+            if phrase.lower() not in seen:
+                seen.add(phrase.lower())
+                phrases.append(phrase)
+        values.append({"id": value_id, "name": {"value": value, "synonyms": phrases}})
+    return {"name": name, "values": values}
+
+
+def routine_type(locale: str, library=None) -> dict:
+    """The RoutineType slot type for one locale: the routines in skill/content/routines."""
+    _check_locale(locale)
+    library = library or load_library()
+    titles = {routine.id: routine.title for routine in library.routines.values()}
+    return _content_type(intents.ROUTINE_TYPE, titles, ROUTINE_SYNONYMS, {}, strip="routine")
+
+
+def stretch_type(locale: str, library=None) -> dict:
+    """The StretchType slot type for one locale: the stretches in skill/content/routines."""
+    _check_locale(locale)
+    library = library or load_library()
+    titles = {stretch.id: stretch.title for stretch in library.stretches.values()}
+    return _content_type(intents.STRETCH_TYPE, titles, STRETCH_SYNONYMS,
+                         LOCALE_STRETCH_SYNONYMS.get(locale, {}))
+
+
 def build_model(locale: str) -> dict:
     """The full interaction-model document for `locale`."""
+    library = load_library()
     intent_list = []
     for name, samples in samples_for(locale).items():
         intent: dict = {"name": name, "samples": samples}
@@ -464,7 +726,8 @@ def build_model(locale: str) -> dict:
             "languageModel": {
                 "invocationName": INVOCATION_NAME,
                 "intents": intent_list,
-                "types": [topic_type(locale)],
+                "types": [topic_type(locale), routine_type(locale, library),
+                          stretch_type(locale, library)],
                 "modelConfiguration": {
                     "fallbackIntentSensitivity": {"level": FALLBACK_SENSITIVITY},
                 },

@@ -1,20 +1,42 @@
 """Persistent attributes: what the guide remembers between visits.
 
 Only the keys in `ALLOWED_KEYS` may ever be stored. Screening answers are
-health information and stay in the session, so the guard below refuses any
+health information and stay in the session, so every adapter that
+`adapter_from_env` hands out is wrapped in `GuardedAdapter`, which refuses any
 other key rather than trusting every caller to remember.
+
+Where attributes are kept is chosen by the environment:
+
+- `PERSISTENCE=sqlite`: a local SQLite file (`default_db_path`, or `SKILL_DB`).
+- `PERSISTENCE=dynamodb`: the DynamoDB table named by `DYNAMODB_TABLE`
+  (required), partition key "id" (the Alexa user id), in the region given by
+  the usual AWS environment (`AWS_REGION`, `AWS_DEFAULT_REGION`, AWS config).
+  The table is made by the deployment template, never here. boto3 is imported
+  only when DynamoDB is chosen, so other configurations do not pay for it.
+- `PERSISTENCE=none`: nothing is remembered.
+
+Without `PERSISTENCE` the default is sqlite, except on AWS Lambda
+(`AWS_LAMBDA_FUNCTION_NAME` set) with `DYNAMODB_TABLE` set, where it is dynamodb.
 """
 
 import json
 import os
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-# What may be remembered about a person, and nothing else.
-ALLOWED_KEYS = frozenset({"visits", "first_visit", "last_visit"})
+# What may be remembered about a person, and nothing else. Never screening answers.
+ALLOWED_KEYS = frozenset({
+    "visits",       # how many times the guide was opened
+    "first_visit",  # ISO date of the first visit
+    "last_visit",   # ISO date of the latest visit
+    "playback",     # where listening stopped: last routine, step and offset
+    "completed",    # how many times each routine was completed
+    "streak",       # the daily streak: consecutive days with a routine
+})
 
 
 class ForbiddenAttribute(PersistenceException):
@@ -25,6 +47,23 @@ def check_allowed(attributes):
     unknown = set(attributes) - ALLOWED_KEYS
     if unknown:
         raise ForbiddenAttribute(f"refusing to persist {sorted(unknown)}")
+
+
+class GuardedAdapter(AbstractPersistenceAdapter):
+    """Any adapter, refusing to save keys outside ALLOWED_KEYS (nothing is written then)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def get_attributes(self, request_envelope):
+        return self.inner.get_attributes(request_envelope)
+
+    def save_attributes(self, request_envelope, attributes):
+        check_allowed(attributes)
+        self.inner.save_attributes(request_envelope, attributes)
+
+    def delete_attributes(self, request_envelope):
+        self.inner.delete_attributes(request_envelope)
 
 
 def user_key(request_envelope):
@@ -79,7 +118,6 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         return json.loads(row[0]) if row else {}
 
     def save_attributes(self, request_envelope, attributes):
-        check_allowed(attributes)
         self._run(
             "write",
             "INSERT INTO attributes (id, attributes) VALUES (?, ?) "
@@ -102,11 +140,80 @@ def default_db_path():
     return Path(state) / "gentle-back-guide" / "attributes.sqlite3"
 
 
+class JsonNumbers(AbstractPersistenceAdapter):
+    """DynamoDB keeps numbers as Decimal and refuses floats: give and take plain JSON numbers.
+
+    So attributes read back the same from DynamoDB as from SQLite.
+    """
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def get_attributes(self, request_envelope):
+        return _plain_numbers(self.inner.get_attributes(request_envelope))
+
+    def save_attributes(self, request_envelope, attributes):
+        self.inner.save_attributes(
+            request_envelope, json.loads(json.dumps(attributes), parse_float=Decimal))
+
+    def delete_attributes(self, request_envelope):
+        self.inner.delete_attributes(request_envelope)
+
+
+def _plain_numbers(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _plain_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_numbers(item) for item in value]
+    return value
+
+
+def dynamodb_adapter(table_name):
+    """Attributes in an existing DynamoDB table, partition key "id" = the Alexa user id."""
+    import boto3  # here, not at the top: only the DynamoDB configuration pays for it
+    from botocore.config import Config
+    from botocore.exceptions import NoRegionError
+
+    if os.environ.get("AWS_REGION"):
+        # Lambda sets AWS_REGION, boto3 reads AWS_DEFAULT_REGION; and ask_sdk_dynamodb
+        # builds a default resource from boto3's default session when imported.
+        os.environ.setdefault("AWS_DEFAULT_REGION", os.environ["AWS_REGION"])
+    try:
+        # A reply is due within seconds: fail fast rather than wait on boto's defaults.
+        dynamodb = boto3.resource("dynamodb", config=Config(
+            connect_timeout=2, read_timeout=3, retries={"mode": "standard", "max_attempts": 3}))
+        from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+        from ask_sdk_dynamodb.partition_keygen import user_id_partition_keygen
+    except NoRegionError as error:
+        raise ValueError("PERSISTENCE=dynamodb needs an AWS region: "
+                         "set AWS_REGION or AWS_DEFAULT_REGION") from error
+    return JsonNumbers(DynamoDbAdapter(
+        table_name=table_name, partition_key_name="id", attribute_name="attributes",
+        create_table=False, partition_keygen=user_id_partition_keygen,
+        dynamodb_resource=dynamodb))
+
+
+def persistence_kind():
+    """sqlite, dynamodb or none: PERSISTENCE, else dynamodb on Lambda with a table, else sqlite."""
+    kind = os.environ.get("PERSISTENCE")
+    if not kind:
+        on_lambda = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        kind = "dynamodb" if on_lambda and os.environ.get("DYNAMODB_TABLE") else "sqlite"
+    return kind.strip().lower()
+
+
 def adapter_from_env():
-    """The persistence adapter chosen by configuration (PERSISTENCE=sqlite|none)."""
-    kind = os.environ.get("PERSISTENCE", "sqlite").lower()
+    """The guarded persistence adapter chosen by configuration (see the module docstring)."""
+    kind = persistence_kind()
     if kind == "none":
         return None
     if kind == "sqlite":
-        return SQLitePersistenceAdapter(default_db_path())
-    raise ValueError(f"unknown PERSISTENCE={kind!r}; use sqlite or none")
+        return GuardedAdapter(SQLitePersistenceAdapter(default_db_path()))
+    if kind == "dynamodb":
+        table = os.environ.get("DYNAMODB_TABLE", "").strip()
+        if not table:
+            raise ValueError("PERSISTENCE=dynamodb needs DYNAMODB_TABLE: the table's name")
+        return GuardedAdapter(dynamodb_adapter(table))
+    raise ValueError(f"unknown PERSISTENCE={kind!r}; use sqlite, dynamodb or none")

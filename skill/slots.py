@@ -12,3 +12,8 @@ def resolved_id(handler_input, slot_name):
         if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
             return authority.values[0].value.id
     return None
+
+
+def spoken_value(handler_input, slot_name):
+    """What was said for a slot, resolved or not; None when nothing was."""
+    return getattr(get_slot(handler_input, slot_name), "value", None)

@@ -25,6 +25,10 @@ class SpeechTooLong(ValueError):
     """Raised when speech would exceed what Alexa accepts."""
 
 
+class Fragment(str):
+    """SSML made here (a break, an audio clip): joined in as it is, not escaped."""
+
+
 def escape_text(text):
     """Escape the five XML special characters for use inside SSML."""
     return text.translate(_ESCAPES)
@@ -32,6 +36,8 @@ def escape_text(text):
 
 def say(text):
     """Plain text to an SSML fragment: escaped, with "psoas" pronounced SO-us."""
+    if isinstance(text, Fragment):
+        return text
     return _PSOAS.sub(PSOAS_PHONEME, escape_text(text))
 
 
@@ -39,7 +45,14 @@ def pause(ms):
     """A short pause; long silences belong in rendered audio, not SSML."""
     if not 0 < ms <= MAX_BREAK_MS:
         raise ValueError(f"break of {ms} ms is outside 1..{MAX_BREAK_MS} ms")
-    return f'<break time="{int(ms)}ms"/>'
+    return Fragment(f'<break time="{int(ms)}ms"/>')
+
+
+def audio(url):
+    """An <audio> clip: an HTTPS MP3 in Alexa's clip format (see skill/studio/export.py)."""
+    if not url.startswith("https://"):
+        raise ValueError(f"audio clips must be served over HTTPS, not {url!r}")
+    return Fragment(f'<audio src="{escape_text(url)}"/>')
 
 
 def ssml(*parts):

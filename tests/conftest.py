@@ -4,13 +4,13 @@ import pytest
 from transcript import Conversation
 
 from skill.builder import build_skill
-from skill.persistence import SQLitePersistenceAdapter
+from skill.persistence import GuardedAdapter, SQLitePersistenceAdapter
 from skill.runtime import Runtime
 
 
 @pytest.fixture
 def adapter(tmp_path):
-    return SQLitePersistenceAdapter(tmp_path / "attributes.sqlite3")
+    return GuardedAdapter(SQLitePersistenceAdapter(tmp_path / "attributes.sqlite3"))
 
 
 @pytest.fixture
@@ -28,3 +28,4 @@ def _local_state(tmp_path, monkeypatch):
     """Nothing a test runs may write to the real home folder."""
     monkeypatch.setenv("SKILL_DB", str(tmp_path / "default.sqlite3"))
     monkeypatch.delenv("SKILL_ID", raising=False)
+    monkeypatch.setenv("AUDIO_BASE_URL", "https://audio.example.test/audio/")

@@ -42,7 +42,7 @@ def test_screening_without_a_launch_starts_a_session(chat):
 def test_unknown_phrase_gets_the_fallback_and_the_session_stays_open(chat):
     say(chat, "open gentle back guide")
     session = chat.device.session_id
-    response = chat.say("what is the weather like")
+    response = chat.say("how is the weather")
     assert reply_text(response).startswith(dialog.FALLBACK)
     assert session_open(response)
     assert chat.device.session_id == session

@@ -1,5 +1,7 @@
 """Whole conversations, turn by turn, as a person would have them."""
 
+import re
+
 from transcript import Conversation
 
 from skill import content, intents
@@ -28,7 +30,7 @@ def test_first_visit_gets_welcome_disclaimer_and_choices(convo):
     turn = convo.launch()
     assert "Welcome to the gentle back guide" in turn.speech
     assert "not medical advice" in turn.speech
-    assert "what is the psoas, check my back, or who can help" in turn.speech
+    assert content.MENU in turn.speech
     assert not turn.ended and turn.reprompt
 
 
@@ -138,9 +140,13 @@ def test_result_counts_matches_says_may_and_never_diagnoses(convo):
     assert "diagnosed" not in result.speech.lower()
     assert "physical therapist" in result.speech
     assert "licensed massage therapist" in result.speech
-    assert result.speech.endswith(dialog.OFFER["WHO_CAN_HELP"])
+    # No red flag: the next step offered is the gentle daily routine.
+    assert re.search(r"Would you like to try the daily psoas release, about \d+ minutes\?$",
+                     result.speech)
     assert "screening" not in result.attributes  # the answers are gone once used
-    assert "therapist" in convo.yes().speech
+    routine = convo.yes()
+    assert "Here's the daily psoas release" in routine.speech
+    assert "<audio src=\"https://audio.example.test/audio/steps/daily-01.mp3\"/>" in routine.ssml
 
 
 def test_no_clues_matched(convo):

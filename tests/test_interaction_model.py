@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 from skill import intents, model_source
+from skill.content.routines import load_library
 from skill.nlu import PhraseMatcher
 
 MODEL_DIR = model_source.MODEL_DIR
@@ -42,7 +43,16 @@ CONNECTING_WORDS = ("the", "a", "an", "for", "to", "of")
 YES_NO_WORDS = {"yes", "yeah", "yep", "yup", "no", "nope", "nah"}
 
 PHYSIO_LOCALES = ("en-GB", "en-AU", "en-IN")
+WINDSCREEN_LOCALES = ("en-GB", "en-AU", "en-IN")
 MIN_SAMPLES_PER_CUSTOM_INTENT = 8
+MIN_SAMPLES_PLAY_ROUTINE = 20
+SLOT_TYPES = (intents.TOPIC_TYPE, intents.ROUTINE_TYPE, intents.STRETCH_TYPE)
+# The intents whose one slot takes each type.
+SLOT_OF = {
+    intents.LEARN_TOPIC: (intents.TOPIC_SLOT, intents.TOPIC_TYPE),
+    intents.PLAY_ROUTINE: (intents.ROUTINE_SLOT, intents.ROUTINE_TYPE),
+    intents.DESCRIBE_STRETCH: (intents.STRETCH_SLOT, intents.STRETCH_TYPE),
+}
 SLOT_RE = re.compile(r"\{([^{}]*)\}")
 SAMPLE_TEXT_RE = re.compile(r"^[A-Za-z']+( [A-Za-z']+)*$")
 
@@ -331,18 +341,146 @@ def test_learn_topic_slot(locale):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_topic_type_values(locale):
-    types = types_by_name(locale)
-    assert set(types) == {intents.TOPIC_TYPE}
-    topic = types[intents.TOPIC_TYPE]
-    ids = [value["id"] for value in topic["values"]]
-    assert sorted(ids) == sorted(intents.TOPICS)
+@pytest.mark.parametrize("name", [intents.PLAY_ROUTINE, intents.DESCRIBE_STRETCH])
+def test_routine_and_stretch_slots(locale, name):
+    slot, slot_type = SLOT_OF[name]
+    intent = intents_by_name(locale)[name]
+    assert intent["slots"] == [{"name": slot, "type": slot_type}]
+    for sample in intent["samples"]:
+        assert SLOT_RE.findall(sample) in ([], [slot]), sample
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_play_routine_samples_with_and_without_a_routine(locale):
+    samples = intents_by_name(locale)[intents.PLAY_ROUTINE]["samples"]
+    assert len(samples) >= MIN_SAMPLES_PLAY_ROUTINE
+    with_slot = [s for s in samples if SLOT_RE.search(s)]
+    assert len(with_slot) >= MIN_SAMPLES_PER_CUSTOM_INTENT
+    assert len(samples) - len(with_slot) >= MIN_SAMPLES_PER_CUSTOM_INTENT
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_slot_types_defined(locale):
+    assert sorted(types_by_name(locale)) == sorted(SLOT_TYPES)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("type_name", SLOT_TYPES)
+def test_slot_type_values(locale, type_name):
+    slot_type = types_by_name(locale)[type_name]
+    ids = [value["id"] for value in slot_type["values"]]
+    assert len(ids) == len(set(ids)), f"{type_name}: an id is used twice"
     seen: dict[str, str] = {}
-    for phrase, value_id in slot_phrases(topic):
+    for phrase, value_id in slot_phrases(slot_type):
+        assert value_id, f"{type_name}: {phrase!r} has no id"
         assert SAMPLE_TEXT_RE.match(phrase), f"{phrase!r}: letters, apostrophes, spaces only"
         key = fold(phrase)
         assert key not in seen, f"{phrase!r} belongs to both {seen[key]} and {value_id}"
         seen[key] = value_id
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_topic_type_ids(locale):
+    topic = types_by_name(locale)[intents.TOPIC_TYPE]
+    assert sorted(value["id"] for value in topic["values"]) == sorted(intents.TOPICS)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_routine_type_is_the_routines_in_content(locale):
+    library = load_library()
+    values = types_by_name(locale)[intents.ROUTINE_TYPE]["values"]
+    assert [value["id"] for value in values] == list(library.routines), (
+        "RoutineType and skill/content/routines disagree: run python -m skill models")
+    for value in values:
+        routine = library.routines[value["id"]]
+        assert value["name"]["value"] == model_source.spoken(routine.title)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_stretch_type_is_the_stretches_in_content(locale):
+    library = load_library()
+    values = types_by_name(locale)[intents.STRETCH_TYPE]["values"]
+    assert [value["id"] for value in values] == list(library.stretches), (
+        "StretchType and skill/content/routines disagree: run python -m skill models")
+    for value in values:
+        stretch = library.stretches[value["id"]]
+        assert value["name"]["value"] == model_source.spoken(stretch.title)
+        assert value["name"]["value"] == fold(stretch.title.replace("-", " "))
+
+
+def test_every_routine_and_stretch_has_synonyms():
+    # A routine or stretch added to skill/content/routines needs the other names
+    # people call it by; one removed there leaves no synonyms behind here.
+    library = load_library()
+    assert set(model_source.ROUTINE_SYNONYMS) == set(library.routines)
+    assert set(model_source.STRETCH_SYNONYMS) == set(library.stretches)
+    for locale, extra in model_source.LOCALE_STRETCH_SYNONYMS.items():
+        assert locale in LOCALES
+        assert set(extra) <= set(library.stretches), locale
+    for synonyms in [*model_source.ROUTINE_SYNONYMS.values(),
+                     *model_source.STRETCH_SYNONYMS.values()]:
+        assert synonyms, "a routine or stretch without synonyms"
+
+
+def test_synonyms_for_an_unknown_routine_are_an_error(monkeypatch):
+    monkeypatch.setitem(model_source.ROUTINE_SYNONYMS, "yoga", ["yoga"])
+    with pytest.raises(ValueError, match="yoga"):
+        model_source.routine_type("en-US")
+
+
+@pytest.mark.parametrize("title, value", [
+    ("Bedtime wind-down", "bedtime wind down"),
+    ("Half-kneeling hip stretch", "half kneeling hip stretch"),
+    ("Knee to chest", "knee to chest"),
+    ("  Daily   psoas release ", "daily psoas release"),
+])
+def test_spoken_title(title, value):
+    assert model_source.spoken(title) == value
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_routine_names_also_come_without_routine(locale):
+    # "the {routine} routine" says the word itself: "the full routine" must
+    # resolve through it as well as through "the {routine}".
+    for value in types_by_name(locale)[intents.ROUTINE_TYPE]["values"]:
+        phrases = [value["name"]["value"], *value["name"]["synonyms"]]
+        for phrase in phrases:
+            if phrase.endswith(" routine"):
+                assert phrase[:-len(" routine")] in phrases, phrase
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_slot_types_share_no_phrase(locale):
+    # Samples such as "walk me through the {routine}" and "how do I do the
+    # {stretch}" are near each other, and a phrase in two types could fill
+    # either: no value or synonym may belong to two types.
+    owner: dict[str, str] = {}
+    for type_name, slot_type in types_by_name(locale).items():
+        for phrase, _ in slot_phrases(slot_type):
+            key = fold(phrase)
+            assert owner.get(key, type_name) == type_name, (
+                f"{phrase!r} is in both {owner[key]} and {type_name}")
+            owner[key] = type_name
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_stretch_names_leave_the_psoas_to_explain(locale):
+    # "what is the {stretch}" must not take "what is the psoas" and its variants.
+    for phrase, value_id in slot_phrases(types_by_name(locale)[intents.STRETCH_TYPE]):
+        for variant in PSOAS_VARIANTS:
+            assert not re.search(rf"\b{variant}\b", fold(phrase)), (
+                f"StretchType: {phrase!r} ({value_id}) names the psoas")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_wiper_word_follows_the_locale(locale):
+    knee_rolls = next(value for value in types_by_name(locale)[intents.STRETCH_TYPE]["values"]
+                      if value["id"] == "knee_rolls")
+    synonyms = knee_rolls["name"]["synonyms"]
+    if locale in WINDSCREEN_LOCALES:
+        assert "windscreen wipers" in synonyms and "windshield wipers" not in synonyms
+    else:
+        assert "windshield wipers" in synonyms and "windscreen wipers" not in synonyms
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -371,13 +509,27 @@ def test_no_duplicate_samples(locale):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_learn_topic_expansions_do_not_equal_other_samples(locale):
+@pytest.mark.parametrize("name", list(SLOT_OF))
+def test_slot_expansions_do_not_equal_other_samples(locale, name):
     by_name = intents_by_name(locale)
-    others = {fold(sample): name for name, intent in by_name.items()
-              if name != intents.LEARN_TOPIC for sample in intent.get("samples", [])}
-    for utterance, _ in expansions(locale, by_name[intents.LEARN_TOPIC]):
+    others = {fold(sample): other for other, intent in by_name.items()
+              if other != name for sample in intent.get("samples", [])}
+    for utterance, _ in expansions(locale, by_name[name]):
         assert fold(utterance) not in others, (
-            f"{utterance!r} (LearnTopicIntent) equals a sample of {others[fold(utterance)]}")
+            f"{utterance!r} ({name}) equals a sample of {others[fold(utterance)]}")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_slot_expansions_of_different_intents_differ(locale):
+    # "walk me through the X" must not be both a routine and a stretch.
+    by_name = intents_by_name(locale)
+    owner: dict[str, str] = {}
+    for name in SLOT_OF:
+        for utterance, _ in expansions(locale, by_name[name]):
+            key = fold(utterance)
+            assert owner.get(key, name) == name, (
+                f"{utterance!r} is in both {owner[key]} and {name}")
+            owner[key] = name
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -395,8 +547,8 @@ def test_samples_avoid_launch_words_and_names(locale):
     invocation = fold(language_model(locale)["invocationName"])
     phrases = [(name, sample) for name, intent in intents_by_name(locale).items()
                for sample in intent.get("samples", [])]
-    phrases += [(intents.TOPIC_TYPE, phrase)
-                for t in types_by_name(locale).values() for phrase, _ in slot_phrases(t)]
+    phrases += [(type_name, phrase) for type_name, t in types_by_name(locale).items()
+                for phrase, _ in slot_phrases(t)]
     for name, phrase in phrases:
         words = fold(phrase).split()
         assert not VIRTUAL_ALEXA_LAUNCH_RE.search(phrase), (
@@ -433,6 +585,26 @@ def test_custom_samples_leave_built_in_phrases_alone(locale):
     for sample in by_name[intents.NOT_SURE]["samples"]:
         assert not set(fold(sample).split()) & YES_NO_WORDS, (
             f"NotSureIntent: {sample!r} carries a yes/no word")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_playback_controls_are_declared(locale):
+    names = set(intents_by_name(locale))
+    for name in intents.PLAYBACK_CONTROLS:
+        assert name in names, name
+        assert BUILT_IN_PHRASES.get(name), f"{name} has no phrases for skill/nlu.py"
+
+
+def test_go_back_and_back_up_stay_with_go_back():
+    # virtual-alexa gives them to AMAZON.PreviousIntent too once PauseIntent and
+    # ResumeIntent are declared; GoBackIntent keeps them as samples.
+    assert not {"go back", "back up"} & set(BUILT_IN_PHRASES["AMAZON.PreviousIntent"])
+    for locale in LOCALES:
+        samples = intents_by_name(locale)[intents.GO_BACK]["samples"]
+        assert "go back" in samples and "back up" in samples
+        matcher = PhraseMatcher(load(locale))
+        assert matcher.match("go back").intent == intents.GO_BACK
+        assert matcher.match("back up").intent == intents.GO_BACK
 
 
 def test_physio_phrasing_where_it_is_the_usual_word():

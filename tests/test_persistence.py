@@ -1,4 +1,5 @@
-"""Local persistence (SQLite) and the rule that screening answers are never kept."""
+"""Local persistence (SQLite), the choice of adapter, and the rule that screening answers
+are never kept."""
 
 import json
 import logging
@@ -7,6 +8,7 @@ import sqlite3
 import threading
 
 import pytest
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 from transcript import Conversation, fixture
@@ -16,11 +18,18 @@ from skill.builder import build_skill
 from skill.persistence import (
     ALLOWED_KEYS,
     ForbiddenAttribute,
+    GuardedAdapter,
     SQLitePersistenceAdapter,
     adapter_from_env,
     default_db_path,
 )
 from skill.runtime import Runtime
+
+
+@pytest.fixture
+def adapter(tmp_path):
+    """As adapter_from_env gives it: SQLite behind the allow-list guard."""
+    return GuardedAdapter(SQLitePersistenceAdapter(tmp_path / "attributes.sqlite3"))
 
 
 def envelope_for(user_id):
@@ -50,6 +59,33 @@ def test_refuses_keys_outside_the_allowed_set(adapter):
     with pytest.raises(ForbiddenAttribute):
         adapter.save_attributes(envelope_for("u1"), {"visits": 1, "answers": ["yes"]})
     assert adapter.get_attributes(envelope_for("u1")) == {}
+
+
+def test_the_guard_is_one_wrapper_around_any_adapter():
+    saved = []
+
+    class Recorder(AbstractPersistenceAdapter):
+        def get_attributes(self, request_envelope):
+            return {}
+
+        def save_attributes(self, request_envelope, attributes):
+            saved.append(attributes)
+
+        def delete_attributes(self, request_envelope):
+            pass
+
+    guarded = GuardedAdapter(Recorder())
+    with pytest.raises(ForbiddenAttribute, match="answers"):
+        guarded.save_attributes(envelope_for("u1"), {"answers": ["yes"]})
+    memory = {"visits": 1, "playback": {"routine": "r", "step": 2, "offset": 1500},
+              "completed": {"r": 3}, "streak": {"days": 2, "last": "2026-01-02"}}
+    guarded.save_attributes(envelope_for("u1"), memory)
+    assert saved == [memory]
+
+
+def test_allowed_keys_never_include_screening_answers():
+    assert {"playback", "completed", "streak", "visits"} <= ALLOWED_KEYS
+    assert not {"answers", "screening", "clues", "score"} & ALLOWED_KEYS
 
 
 def test_unreadable_database_is_a_clear_persistence_error(tmp_path):
@@ -106,12 +142,23 @@ def test_concurrent_processes_share_the_file(tmp_path):
 
 
 def test_default_location_and_choice_by_environment(monkeypatch, tmp_path):
+    for name in ("PERSISTENCE", "DYNAMODB_TABLE", "AWS_LAMBDA_FUNCTION_NAME"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SKILL_DB", str(tmp_path / "x.sqlite3"))
     assert default_db_path() == tmp_path / "x.sqlite3"
-    assert isinstance(adapter_from_env(), SQLitePersistenceAdapter)
+    chosen = adapter_from_env()
+    assert isinstance(chosen, GuardedAdapter)
+    assert isinstance(chosen.inner, SQLitePersistenceAdapter)
+    with pytest.raises(ForbiddenAttribute):
+        chosen.save_attributes(envelope_for("u1"), {"answers": ["yes"]})
+    monkeypatch.setenv("DYNAMODB_TABLE", "guide-attributes")  # not on Lambda: still SQLite
+    assert isinstance(adapter_from_env().inner, SQLitePersistenceAdapter)
+    monkeypatch.delenv("DYNAMODB_TABLE")
     monkeypatch.delenv("SKILL_DB")
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "guide")
     assert str(default_db_path()).startswith("/tmp/")
+    monkeypatch.setenv("SKILL_DB", str(tmp_path / "x.sqlite3"))
+    assert isinstance(adapter_from_env().inner, SQLitePersistenceAdapter)  # no table: SQLite
     monkeypatch.setenv("PERSISTENCE", "none")
     assert adapter_from_env() is None
     monkeypatch.setenv("PERSISTENCE", "floppy")
@@ -142,7 +189,7 @@ def test_a_whole_screening_leaves_no_trace_in_storage_or_logs(runtime, adapter, 
     assert "two of the four clues" in result.speech
     convo.say(intents.STOP)
 
-    with sqlite3.connect(adapter.path) as db:
+    with sqlite3.connect(adapter.inner.path) as db:
         stored = " ".join(row[0] for row in db.execute("SELECT attributes FROM attributes"))
     assert set(json.loads(stored)) <= ALLOWED_KEYS
     for secret in ("yes", "unsure", "answers", "screening", "clue", "four"):

@@ -6,8 +6,9 @@ HELP = (
     "I'm a guide to the psoas, a deep muscle that can be behind back pain. "
     "I can explain what it is and where it is, tell you what a tight psoas can "
     "cause, list four clues that it may be involved, ask you those clues one at "
-    "a time, and tell you who can help. You can say things like: what is the "
-    "psoas, what are the clues, check my back, or who can help. " + DISCLAIMER
+    "a time, tell you who can help, and guide you through gentle stretches. You can "
+    "say things like: what is the psoas, check my back, what routines are there, or "
+    "let's stretch. " + DISCLAIMER
 )
 
 HELP_SCREENING = (

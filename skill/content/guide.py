@@ -10,7 +10,7 @@ DISCLAIMER = (
 )
 
 MENU = (
-    "You can say: what is the psoas, check my back, or who can help. "
+    "You can say: what is the psoas, check my back, or let's stretch. "
     "What would you like to do?"
 )
 
@@ -46,5 +46,13 @@ WHO_CAN_HELP = (
 )
 
 CLUES_INTRO = "Here are four clues that an aggravated psoas may be behind back pain."
+
+# The launch screen on devices with a display.
+SCREEN_TITLE = "Gentle back guide"
+SCREEN_BODY = (
+    "A guide to the psoas, the deep muscle that links your upper and lower body, "
+    "with four clue questions and gentle guided stretches."
+)
+SCREEN_HINT = "Try: \"what is the psoas\" or \"let's stretch\""
 
 GOODBYE = "Take good care of your back. Goodbye."

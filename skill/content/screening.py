@@ -82,6 +82,8 @@ SAFETY_INTRO = (
 )
 CLUES_START = "Thank you. Now the four clues."
 ANSWER_HINT = "Please answer yes, no, or not sure."
+SCREEN_SAFETY_TITLE = "Safety first"
+SCREEN_CLUE_TITLE = "Clue {number} of 4"
 
 URGENT = (
     "Please don't wait. Those signs need a doctor urgently. Call your local "

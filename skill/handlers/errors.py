@@ -18,6 +18,9 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
     def handle(self, handler_input, exception):
         # Type and message only: never the request, which may hold answers.
         log.error("unhandled %s: %s", type(exception).__name__, exception)
+        if handler_input.request_envelope.session is None:
+            # Audio events and button presses: a spoken answer is not allowed there.
+            return handler_input.response_builder.response
         # No handler means a request we do not know: answer it like Fallback.
         text = dialog.FALLBACK if isinstance(exception, DispatchException) else dialog.ERROR
         try:

@@ -7,7 +7,10 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 from ask_sdk_core.utils import is_request_type
 
-from .. import content
+from .. import content, screens
+from ..content import playback as playback_words
+from ..playback import remembered, streak_days
+from .playback import offer_continue
 from .respond import ask, reset
 
 log = logging.getLogger(__name__)
@@ -31,10 +34,23 @@ def remember_visit(handler_input):
 
 
 class LaunchRequestHandler(AbstractRequestHandler):
+    """First visit: welcome and disclaimer. Later: a short greeting, and the
+    unfinished routine if there is one."""
+
     def can_handle(self, handler_input):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input):
         reset(handler_input)
-        welcome = content.WELCOME_FIRST if remember_visit(handler_input) else content.WELCOME_BACK
-        return ask(handler_input, welcome, question=content.MENU)
+        screens.card(handler_input, content.SCREEN_TITLE, content.SCREEN_BODY,
+                     content.SCREEN_HINT)
+        if remember_visit(handler_input):
+            return ask(handler_input, content.WELCOME_FIRST, question=content.MENU)
+        greeting = [content.WELCOME_BACK]
+        days = streak_days(handler_input)
+        if days >= 2:
+            greeting.append(playback_words.STREAK.format(days=days))
+        unfinished = remembered(handler_input)
+        if unfinished:
+            return offer_continue(handler_input, unfinished, *greeting)
+        return ask(handler_input, *greeting, question=content.MENU)

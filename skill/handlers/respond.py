@@ -13,6 +13,7 @@ from ..speech import plain, ssml
 
 CARD_TITLE = "Gentle back guide"
 OFFER_KEY = "offer"
+CLIP_KEY = "clip"  # {"id", "index"} while stepping through a routine's clips by voice
 
 
 def ask(handler_input, *parts, question):
@@ -35,10 +36,21 @@ def session(handler_input):
     return handler_input.attributes_manager.session_attributes
 
 
-def offer(handler_input, *parts, topic):
-    """Say something, then offer the natural next step as a yes-or-no question."""
-    session(handler_input)[OFFER_KEY] = topic
-    return ask(handler_input, *parts, question=dialog.OFFER[topic])
+def offer(handler_input, *parts, topic, question=None, item=None):
+    """Say something, then offer the natural next step as a yes-or-no question.
+
+    `topic` names what a yes leads to; `item` is what it applies to (a routine
+    to play, say), and `question` overrides the topic's usual wording.
+    """
+    question = question or dialog.OFFER[topic]
+    session(handler_input)[OFFER_KEY] = {"topic": topic, "item": item, "question": question}
+    return ask(handler_input, *parts, question=question)
+
+
+def pending_offer(handler_input):
+    """The offer awaiting a yes or no: {"topic", "item", "question"}, or None."""
+    pending = session(handler_input).get(OFFER_KEY)
+    return pending if isinstance(pending, dict) and pending.get("topic") else None
 
 
 def reset(handler_input):
@@ -46,6 +58,7 @@ def reset(handler_input):
     attributes = session(handler_input)
     Screening.clear(attributes)
     attributes.pop(OFFER_KEY, None)
+    attributes.pop(CLIP_KEY, None)
 
 
 def pending_question(handler_input):
@@ -54,8 +67,8 @@ def pending_question(handler_input):
     screening = Screening.from_session(attributes)
     if screening:
         return screening.question.ask
-    if attributes.get(OFFER_KEY) in dialog.OFFER:
-        return dialog.OFFER[attributes[OFFER_KEY]]
+    if pending_offer(handler_input):
+        return attributes[OFFER_KEY]["question"]
     return dialog.MENU_QUESTION
 
 

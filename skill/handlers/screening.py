@@ -7,12 +7,13 @@ Yes, No and NotSure are routed here only while a screening is in progress
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_intent_name
 
-from .. import intents
+from .. import intents, screens
 from .. import screening as flow
 from ..content import dialog
 from ..content import screening as words
 from ..screening import Screening
-from .respond import ask, is_any_intent, offer, reset, session, tell
+from .playback import offer_default_routine
+from .respond import ask, is_any_intent, reset, session, tell
 
 REPLY_OF_INTENT = {intents.YES: flow.YES, intents.NO: flow.NO, intents.NOT_SURE: flow.UNSURE}
 
@@ -23,7 +24,11 @@ def in_screening(handler_input):
 
 def ask_current(handler_input, screening, *before):
     screening.save(session(handler_input))
-    return ask(handler_input, *before, question=screening.question.ask)
+    question = screening.question
+    title = (words.SCREEN_SAFETY_TITLE if question.kind != "clue" else
+             words.SCREEN_CLUE_TITLE.format(number=words.CLUES.index(question) + 1))
+    screens.card(handler_input, title, question.ask, words.ANSWER_HINT)
+    return ask(handler_input, *before, question=question.ask)
 
 
 def start_screening(handler_input):
@@ -57,8 +62,9 @@ class ScreeningAnswerHandler(AbstractRequestHandler):
             return ask_current(handler_input, screening, before)
         reset(handler_input)
         if outcome == flow.RESULT:
+            # No red flag got us here, so gentle stretches are a fair next step.
             result = words.result_text(screening.matches, screening.unsure)
-            return offer(handler_input, result, topic="WHO_CAN_HELP")
+            return offer_default_routine(handler_input, result)
         advice = {flow.URGENT: words.URGENT, flow.URGENT_UNSURE: words.URGENT_UNSURE,
                   flow.SOON: words.SOON}[outcome]
         return tell(handler_input, advice)

@@ -15,14 +15,19 @@ The renderer hands over one entry per track, in track order:
       "script_hash": "<hex>",
       "engine": {"engine": "piper", "voice": "en_US-joe-medium", "settings": {...}},
       "published": "2026-11-24T01:00:00Z",   # first render of this audio (kept while unchanged)
-      "timeline": [{"id": "intro", "title": "Welcome", "text": "...", "start_ms": 0}, ...],
+      "timeline": [{"id": "intro", "title": "Welcome", "text": "...", "start_ms": 0,
+                    # a routine's steps are also clips of their own:
+                    "file": "steps/daily-01.mp3", "duration_ms": 16144,
+                    "bytes": 97280, "sha256": "<hex of the step's mp3 file>"}, ...],
       "holds": [{"start_ms": 41230, "ms": 60000}, ...],
       "cues": [{"start_ms": 0, "end_ms": 3100, "text": "Welcome to ..."}, ...],
     }
 
 Every key but "cues" is a manifest track entry; the cues become the track's
-WebVTT captions. Everything written here is deterministic, so a render that
-changes nothing leaves every file byte-identical.
+WebVTT captions. A routine's steps (every timeline entry) have their own MP3
+in the steps/ folder, cut from the routine where the next step starts, so
+their durations add up to the routine's. Everything written here is
+deterministic, so a render that changes nothing leaves every file byte-identical.
 """
 
 import contextlib
@@ -42,6 +47,7 @@ import jsonschema
 
 LIBRARY_TITLE = "Gentle back guide"
 MANIFEST = "manifest.json"
+STEPS = "steps"  # the folder of the routines' step clips
 PLAYLIST = "playlist.m3u"
 FEED = "feed.xml"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -55,9 +61,13 @@ TRACK_KEYS = ("id", "title", "kind", "description", "track_number", "file", "cap
 _MS = {"type": "integer", "minimum": 0}
 _TEXT = {"type": "string", "minLength": 1}
 _HEX = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+STEP_KEYS = ("file", "duration_ms", "bytes", "sha256")  # a step's own clip
 _TRACK_SCHEMA = {
     "type": "object",
     "required": list(TRACK_KEYS),
+    # Every step of a routine is a clip of its own; other tracks may have them too.
+    "if": {"properties": {"kind": {"const": "routine"}}},
+    "then": {"properties": {"timeline": {"minItems": 1, "items": {"required": ["file"]}}}},
     "properties": {
         "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"},
         "title": _TEXT,
@@ -82,8 +92,14 @@ _TRACK_SCHEMA = {
         "timeline": {"type": "array", "items": {
             "type": "object",
             "required": ["id", "title", "start_ms"],
+            "dependentRequired": {key: list(STEP_KEYS) for key in STEP_KEYS},
             "properties": {"id": _TEXT, "title": _TEXT, "text": {"type": "string"},
-                           "start_ms": _MS},
+                           "start_ms": _MS,
+                           "file": {"type": "string", "pattern":
+                                    rf"^{STEPS}/[A-Za-z0-9][A-Za-z0-9_.-]*\.mp3$"},
+                           "duration_ms": {"type": "integer", "minimum": 1},
+                           "bytes": {"type": "integer", "minimum": 1},
+                           "sha256": _HEX},
         }},
         "holds": {"type": "array", "items": {
             "type": "object",
@@ -227,7 +243,15 @@ def _manifest_problems(data) -> list[str]:
             problems += [f"tracks: {key} {value!r} appears more than once"
                          for value in sorted(set(values), key=values.index)
                          if values.count(value) > 1]
+        steps = [step["file"] for track in data["tracks"] for step in _steps(track)]
+        problems += [f"tracks: step file {name!r} appears more than once"
+                     for name in sorted(set(steps), key=steps.index) if steps.count(name) > 1]
     return problems
+
+
+def _steps(track: dict) -> list[dict]:
+    """The timeline entries of a track that have a clip of their own."""
+    return [step for step in track["timeline"] if "file" in step]
 
 
 def validate_manifest(data) -> None:
@@ -384,16 +408,34 @@ def sha256_of(path: str | os.PathLike) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def _track_problems(directory: Path, track: dict) -> list[str]:
+def _file_problems(directory: Path, name: str, size: int, digest: str) -> list[str]:
+    path = directory / name
+    if not path.is_file():
+        return [f"{name}: listed in the manifest but missing"]
+    if path.stat().st_size != size:
+        return [f"{name}: {path.stat().st_size} bytes, the manifest says {size}"]
+    if sha256_of(path) != digest:
+        return [f"{name}: sha256 does not match the manifest"]
+    return []
+
+
+def _step_problems(directory: Path, track: dict) -> list[str]:
+    """Each step clip is there as listed, and together they last as long as the track."""
+    steps = _steps(track)
     problems = []
-    audio, captions = directory / track["file"], directory / track["captions"]
-    if not audio.is_file():
-        problems.append(f"{audio.name}: listed in the manifest but missing")
-    elif audio.stat().st_size != track["bytes"]:
-        problems.append(f"{audio.name}: {audio.stat().st_size} bytes, the manifest says "
-                        f"{track['bytes']}")
-    elif sha256_of(audio) != track["sha256"]:
-        problems.append(f"{audio.name}: sha256 does not match the manifest")
+    for step in steps:
+        problems += _file_problems(directory, step["file"], step["bytes"], step["sha256"])
+    total = sum(step["duration_ms"] for step in steps)
+    if steps and abs(total - track["duration_ms"]) > len(steps):  # 1 ms of rounding each
+        problems.append(f"{track['file']}: its {len(steps)} steps last {total} ms together, "
+                        f"the track {track['duration_ms']} ms")
+    return problems
+
+
+def _track_problems(directory: Path, track: dict) -> list[str]:
+    captions = directory / track["captions"]
+    problems = _file_problems(directory, track["file"], track["bytes"], track["sha256"])
+    problems += _step_problems(directory, track)
     if not captions.is_file():
         return problems + [f"{captions.name}: listed in the manifest but missing"]
     try:
@@ -453,6 +495,11 @@ def library_problems(directory: str | os.PathLike) -> list[str]:
     problems += [f"{p.name}: in the folder but not in the manifest"
                  for pattern in ("*.mp3", "*.vtt") for p in sorted(directory.glob(pattern))
                  if p.name not in listed]
+    steps = {step["file"] for track in data["tracks"] for step in _steps(track)}
+    if (directory / STEPS).is_dir():
+        problems += [f"{STEPS}/{p.name}: in the folder but not in the manifest"
+                     for p in sorted((directory / STEPS).iterdir())
+                     if f"{STEPS}/{p.name}" not in steps]
     if not (directory / PLAYLIST).is_file():
         problems.append(f"{PLAYLIST}: missing")
     return problems + _feed_problems(directory, data)

@@ -6,8 +6,14 @@ the hash of (engine, voice, settings, text), so changing one line
 re-synthesises only that line. The new library is written to a staging
 folder and swapped in at the end: an interrupted render leaves the previous
 library untouched.
+
+A routine is also cut into its steps (the timeline's entries: the welcome,
+each stretch, the close), each normalised on its own and encoded as an SSML
+clip in `audio/steps/`, so a player can go one step at a time and devices
+without AudioPlayer can play the same files.
 """
 
+import json
 import os
 import shutil
 import time
@@ -29,7 +35,9 @@ CACHE_DIR = ROOT / ".cache" / "tts"
 LOCAL_BASE_URL = "http://127.0.0.1:5000/audio/"
 PROFILE_OF_KIND = {"routine": export.LONG, "stretch": export.CLIP, "guide": export.CLIP}
 # Bump when assembly or export changes in a way that changes every file.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
+STEPS_DIR = "steps"
+STEP_PROFILE = export.CLIP  # what SSML <audio> plays, and at most 240 s of it
 
 FEED = {
     "title": "Gentle back guide",
@@ -70,13 +78,64 @@ def _start_worker(engine_name, cache_dir):
     _worker["cache"] = TtsCache(cache_dir)
 
 
+class StepTooLong(ValueError):
+    """A step of a routine is longer than a clip may be."""
+
+
+def step_file(track_id, number):
+    return f"{STEPS_DIR}/{track_id}-{number:02}.mp3"
+
+
+def _cuts(script, assembled):
+    """Each step's audio: from its timeline start to the next one's, cut at whole frames."""
+    timeline, audio = assembled.timeline, assembled.audio
+    if not timeline or timeline[0]["start_ms"] != 0:
+        raise ValueError(f"{script.id}: a routine must start with a Mark, so every "
+                         "moment of it belongs to a step")
+    per_ms = audio.frame_rate / 1000
+    starts = [int(step["start_ms"] * per_ms) for step in timeline]
+    ends = starts[1:] + [int(audio.frame_count())]
+    pieces = []
+    for number, (step, start, end) in enumerate(zip(timeline, starts, ends, strict=True), 1):
+        if end <= start:
+            raise ValueError(f"{script.id}, step {number} ({step['title']}) is empty")
+        piece = audio.get_sample_slice(start, end)
+        if len(piece) > STEP_PROFILE.max_seconds * 1000:
+            raise StepTooLong(
+                f"{script.id}, step {number} ({step['title']}) is {len(piece) / 1000:.1f} s; "
+                f"clips may be at most {STEP_PROFILE.max_seconds:g} s: shorten it in "
+                "skill/content/routines")
+        pieces.append(piece)
+    return pieces
+
+
+def _export_steps(script, assembled, staging):
+    """Every step as its own clip; the routine's timeline entries with their files."""
+    pieces = _cuts(script, assembled)  # all checked before any is encoded
+    (Path(staging) / STEPS_DIR).mkdir(exist_ok=True)
+    timeline = []
+    for number, (step, piece) in enumerate(zip(assembled.timeline, pieces, strict=True), 1):
+        name = step_file(script.id, number)
+        path = Path(staging) / name
+        export.export_mp3(export.normalise(piece), path, STEP_PROFILE, {
+            "title": f"{script.title}: {step['title']}", "artist": FEED["author"],
+            "album": FEED["title"], "tracknumber": f"{number}/{len(pieces)}"})
+        timeline.append({**step, "file": name, "duration_ms": len(piece),
+                         "bytes": path.stat().st_size, "sha256": library.sha256_of(path)})
+    return timeline
+
+
 def render_track(script, number, staging, ambient_db=None):
-    """Synthesise (through the cache), assemble, normalise and encode one track."""
+    """Synthesise (through the cache), assemble, normalise and encode one track
+    (and, for a routine, each of its steps)."""
     started = time.perf_counter()
     engine, cache = _worker["engine"], _worker["cache"]
     misses_before = cache.misses
     assembled = assemble(script, lambda text: cache.synthesize(engine, text),
                          ambient_db=ambient_db)
+    timeline = assembled.timeline
+    if script.kind == "routine":
+        timeline = _export_steps(script, assembled, staging)
     profile = PROFILE_OF_KIND[script.kind]
     path = Path(staging) / f"{script.id}.mp3"
     export.export_mp3(export.normalise(assembled.audio), path, profile, {
@@ -90,7 +149,7 @@ def render_track(script, number, staging, ambient_db=None):
         "bytes": path.stat().st_size, "sha256": library.sha256_of(path),
         "script_hash": script.hash, "render_version": RENDER_VERSION,
         "engine": engine.identity(), "published": _now(),
-        "timeline": assembled.timeline, "holds": assembled.holds, "cues": assembled.cues,
+        "timeline": timeline, "holds": assembled.holds, "cues": assembled.cues,
     }
     if ambient_db is not None:  # a setting that changes the sound, like the engine's
         entry["ambient_db"] = ambient_db
@@ -100,27 +159,74 @@ def render_track(script, number, staging, ambient_db=None):
 # --- the whole render ------------------------------------------------------------------
 
 
+def _delivered(entry):
+    """(name, bytes, sha256) of every audio file a track delivers: its own and its steps'."""
+    files = [(entry.get("file"), entry.get("bytes"), entry.get("sha256"))]
+    files += [(step["file"], step.get("bytes"), step.get("sha256"))
+              for step in entry.get("timeline", ()) if "file" in step]
+    return files
+
+
+def _has_files(entry, out_dir):
+    """Whether every file the entry names is in out_dir (not whether it is intact)."""
+    names = [name for name, _, _ in _delivered(entry)] + [entry.get("captions")]
+    return all(name and (out_dir / name).is_file() for name in names)
+
+
+def _intact(entry, out_dir):
+    """Whether every audio file of the entry is exactly the one it lists."""
+    for name, size, digest in _delivered(entry):
+        path = out_dir / name
+        if path.stat().st_size != size or library.sha256_of(path) != digest:
+            return False
+    return True
+
+
 def _reusable(previous, script, number, identity, ambient_db, out_dir):
-    """The previous entry when its file is still exactly what this script would give."""
+    """The previous entry when its files are still exactly what this script would give."""
     if not previous:
         return None
-    path = out_dir / previous["file"]
+    steps_expected = script.kind == "routine"
+    steps_there = all("file" in step for step in previous.get("timeline", ()))
     same = (previous.get("script_hash") == script.hash
             and previous.get("track_number") == number  # it is in the file's tags
             and previous.get("engine") == identity
             and previous.get("render_version") == RENDER_VERSION
             and previous.get("ambient_db") == ambient_db
-            and path.exists() and (out_dir / previous["captions"]).exists()
-            and path.stat().st_size == previous["bytes"])
-    return previous if same and library.sha256_of(path) == previous["sha256"] else None
+            and (steps_there if steps_expected else True)
+            and _has_files(previous, out_dir))
+    return previous if same and _intact(previous, out_dir) else None
 
 
 def _carry_over(entry, out_dir, staging):
-    for name in (entry["file"], entry["captions"]):
+    names = [name for name, _, _ in _delivered(entry)] + [entry["captions"]]
+    for name in names:
         try:
             os.link(out_dir / name, staging / name)  # same disk: no copy needed
         except OSError:
             shutil.copy2(out_dir / name, staging / name)
+
+
+def _previous_tracks(out_dir, log):
+    """The last render's track entries by id, and whether they may be reused.
+
+    A manifest that no longer passes the checks (written before a format change,
+    or damaged) is not reused, but its publication dates still count for audio
+    that comes out the same.
+    """
+    try:
+        before = library.read_manifest(out_dir) or {"tracks": []}
+    except ValueError as error:
+        first, *more = str(error).split("; ")
+        log(first + (f" (and {len(more)} more)" if more else "")
+            + ": every track is rendered again")
+        try:
+            before = json.loads((out_dir / library.MANIFEST).read_text(encoding="utf-8"))
+            tracks = [t for t in before.get("tracks", []) if isinstance(t, dict) and "id" in t]
+        except (OSError, ValueError, AttributeError):
+            tracks = []
+        return {t["id"]: t for t in tracks}, False
+    return {t["id"]: t for t in before["tracks"]}, True
 
 
 def swap_in(staging, target):
@@ -160,20 +266,24 @@ def render(engine="auto", force=False, only=None, out_dir=AUDIO_DIR, cache_dir=C
         chosen.synthesize("Ready.")
     report = Report(engine=chosen.identity())
     base_url = base_url or os.environ.get("AUDIO_BASE_URL") or LOCAL_BASE_URL
-    before = library.read_manifest(out_dir) or {"tracks": []}
-    previous = {t["id"]: t for t in before["tracks"]}
+    dated, usable = _previous_tracks(out_dir, log)
+    previous = dated if usable else {}
+    if not usable:
+        only = None  # nothing can be carried over: every track is rendered
 
     staging = out_dir.with_name(f"{out_dir.name}.staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    (staging / STEPS_DIR).mkdir(parents=True)
     entries, todo = {}, []
     for number, script in enumerate(scripts, start=1):
         old = previous.get(script.id)
         if only is None or script.id in only:
             keep = None if force else _reusable(old, script, number, report.engine,
                                                 ambient_db, out_dir)
-        elif old and (out_dir / old["file"]).exists():
+        elif old and _has_files(old, out_dir):
             keep = old  # not asked for: carried over as it is, even if out of date
+        elif old:
+            keep = None  # not asked for, but some of its files are gone: rendered again
         else:
             continue  # not asked for and never rendered
         if keep:
@@ -183,11 +293,14 @@ def render(engine="auto", force=False, only=None, out_dir=AUDIO_DIR, cache_dir=C
         else:
             todo.append((script, number))
     try:
-        _render_all(todo, chosen, cache_dir, staging, ambient_db, jobs, progress,
-                    entries, report)
+        try:
+            _render_all(todo, chosen, cache_dir, staging, ambient_db, jobs, progress,
+                        entries, report)
+        except StepTooLong as error:
+            raise SystemExit(f"cannot render: {error}") from None
         for track_id in report.rendered:  # the same audio again keeps its publication date
-            old = previous.get(track_id)
-            if old and old.get("sha256") == entries[track_id]["sha256"]:
+            old = dated.get(track_id) or {}
+            if old.get("sha256") == entries[track_id]["sha256"] and old.get("published"):
                 entries[track_id]["published"] = old["published"]
         ordered = [entries[s.id] for s in scripts if s.id in entries]
         library.write_library(staging, ordered, base_url, **FEED)
@@ -216,7 +329,12 @@ def _render_all(todo, engine, cache_dir, staging, ambient_db, jobs, progress, en
         futures = {pool.submit(render_track, script, number, str(staging), ambient_db): script
                    for script, number in todo}
         for future in as_completed(futures):
-            entry, synthesised, seconds = future.result()
+            try:
+                entry, synthesised, seconds = future.result()
+            except BaseException:
+                for other in futures:  # the render fails: start no more tracks
+                    other.cancel()
+                raise
             entries[entry["id"]] = entry
             report.rendered.append(entry["id"])
             report.lines_synthesised += synthesised

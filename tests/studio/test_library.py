@@ -45,13 +45,30 @@ def entry(track_id, number, audio, *, duration_ms=331250, kind="routine"):
     }
 
 
+def with_steps(track, folder, starts=(0, 41230)):
+    """The track cut into steps at `starts`, each with a (fake) clip in folder/steps."""
+    (folder / "steps").mkdir(exist_ok=True)
+    ends = [*starts[1:], track["duration_ms"]]
+    timeline = []
+    for number, (start, end) in enumerate(zip(starts, ends, strict=True), 1):
+        name = f"steps/{track['id']}-{number:02}.mp3"
+        audio = f"fake step {number} of {track['id']}".encode()
+        (folder / name).write_bytes(audio)
+        timeline.append({"id": f"step-{number}", "title": f"Step {number}", "text": "Breathe.",
+                         "start_ms": start, "file": name, "duration_ms": end - start,
+                         "bytes": len(audio), "sha256": hashlib.sha256(audio).hexdigest()})
+    return track | {"timeline": timeline}
+
+
 @pytest.fixture
 def entries(tmp_path):
     tracks = []
     for number, track_id in enumerate(["daily", "evening", "stretch-lunge"], 1):
         audio = f"fake mp3 {track_id}".encode() * number
         (tmp_path / f"{track_id}.mp3").write_bytes(audio)
-        tracks.append(entry(track_id, number, audio))
+        kind = "stretch" if track_id.startswith("stretch-") else "routine"
+        track = entry(track_id, number, audio, kind=kind)
+        tracks.append(with_steps(track, tmp_path) if kind == "routine" else track)
     return tracks
 
 
@@ -139,12 +156,29 @@ def test_manifest_file_is_deterministic(tmp_path, entries):
     lambda m: m["tracks"][1].update(id="daily"),
     lambda m: m["tracks"][0].update(file="../daily.mp3"),
     lambda m: m.update(version=2),
-], ids=["cues", "sha256", "duration", "duplicate-id", "path", "version"])
+    lambda m: m["tracks"][0]["timeline"][1].pop("sha256"),
+    lambda m: [step.pop("file") for step in m["tracks"][0]["timeline"]],
+    lambda m: m["tracks"][0]["timeline"][0].update(file="daily-01.mp3"),
+    lambda m: m["tracks"][0]["timeline"][0].update(file="steps/../daily.mp3"),
+    lambda m: m["tracks"][1]["timeline"][0].update(file="steps/daily-01.mp3"),
+    lambda m: m["tracks"][0].update(timeline=[]),
+    lambda m: m["tracks"][2]["timeline"][0].update(file="steps/stretch-lunge-01.mp3"),
+], ids=["cues", "sha256", "duration", "duplicate-id", "path", "version", "step-sha256",
+        "routine-without-step-files", "step-outside-steps", "step-path", "duplicate-step",
+        "routine-without-steps", "step-file-alone"])
 def test_validate_manifest_rejects(entries, spoil):
     data = manifest(entries, BASE)
     spoil(data)
     with pytest.raises(ValueError, match="invalid manifest"):
         validate_manifest(data)
+
+
+def test_step_clips_are_optional_for_other_tracks(tmp_path, entries):
+    data = manifest(entries, BASE)
+    assert [("file" in step) for step in data["tracks"][2]["timeline"]] == [False]
+    validate_manifest(data)
+    data["tracks"][2] = with_steps(data["tracks"][2], tmp_path)
+    validate_manifest(data)  # but a stretch or guide may have them too
 
 
 def test_read_manifest(tmp_path, entries):
@@ -233,9 +267,14 @@ def test_write_library_writes_everything(folder, entries):
     assert {"manifest.json", "playlist.m3u", "feed.xml", "daily.vtt", "evening.vtt"} <= names
     assert not any(name.endswith(".part") for name in names)
     assert parse_vtt((folder / "daily.vtt").read_text(encoding="utf-8")) == entries[0]["cues"]
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    before = files(folder)
     write_library(folder, entries, BASE, **FEED_OPTIONS)
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert files(folder) == before
+
+
+def files(folder):
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_good_library_has_no_problems(folder):
@@ -260,6 +299,33 @@ def test_library_problems_missing_and_stray_files(folder):
     ]
 
 
+def test_library_problems_missing_tampered_and_stray_step_files(folder):
+    (folder / "steps" / "daily-02.mp3").unlink()
+    (folder / "steps" / "evening-01.mp3").write_bytes(b"fake step 1 of evenin_")  # same size
+    (folder / "steps" / "evening-02.mp3").write_bytes(b"longer than it was")
+    (folder / "steps" / "daily-03.mp3").write_bytes(b"left over")
+    (folder / "steps" / ".daily-04.mp3.part").write_bytes(b"half written")
+    assert library_problems(folder) == [
+        "steps/daily-02.mp3: listed in the manifest but missing",
+        "steps/evening-01.mp3: sha256 does not match the manifest",
+        "steps/evening-02.mp3: 18 bytes, the manifest says 22",
+        "steps/.daily-04.mp3.part: in the folder but not in the manifest",
+        "steps/daily-03.mp3: in the folder but not in the manifest",
+    ]
+
+
+def test_library_problems_step_durations_must_add_up(folder):
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    steps = data["tracks"][0]["timeline"]
+    steps[0]["duration_ms"] += 2  # within 1 ms a step: rounding
+    (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    assert library_problems(folder) == []
+    steps[1]["duration_ms"] += 1
+    (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    assert library_problems(folder) == [
+        "daily.mp3: its 2 steps last 331253 ms together, the track 331250 ms"]
+
+
 def test_library_problems_feed_length_mismatch(folder):
     tree = ET.parse(folder / "feed.xml")
     tree.find("channel/item/enclosure").set("length", "1")
@@ -271,6 +337,8 @@ def test_library_problems_feed_length_mismatch(folder):
 def test_library_problems_captions_past_the_end(folder, entries):
     data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     data["tracks"][0]["duration_ms"] = 5000
+    for step, ms in zip(data["tracks"][0]["timeline"], (2000, 3000), strict=True):
+        step["duration_ms"] = ms  # the steps still add up: only the captions are wrong
     (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
     assert library_problems(folder) == [
         "daily.vtt: the last cue ends at 00:00:06.000, after the audio (00:00:05.000)"]

@@ -1,5 +1,7 @@
 """Rendering the library for real (Piper, offline) from two tiny scripts.
 
+The tiny routine has three steps, so it is also cut into three step clips.
+
 One render is made per module; each test works on its own copy of that
 library and of its TTS cache, so what one test changes no other test sees.
 """
@@ -26,7 +28,9 @@ ROUTINE = Script(
     description="A short line, a three-second hold, and another line.",
     events=(Mark("intro", "Welcome", "Lie on your back."),
             Say("Lie on your back.", 500),
+            Mark("1-rest", "Rest", "Rest there."),
             Chime("start"), Hold(3000), Chime("end"),
+            Mark("close", "Finish", "Well done."),
             Say("Well done.", 300)))
 GUIDE = Script(
     id="tiny-guide", title="Tiny guide", kind="guide",
@@ -36,8 +40,9 @@ GUIDE = Script(
             Say("Move gently.", 300)))
 SCRIPTS = [ROUTINE, GUIDE]
 IDS = [s.id for s in SCRIPTS]
+STEPS = ["steps/tiny-routine-01.mp3", "steps/tiny-routine-02.mp3", "steps/tiny-routine-03.mp3"]
 FILES = {"manifest.json", "playlist.m3u", "feed.xml", "tiny-routine.mp3", "tiny-routine.vtt",
-         "tiny-guide.mp3", "tiny-guide.vtt"}
+         "tiny-guide.mp3", "tiny-guide.vtt", *STEPS}
 
 
 def with_line(script, old, new):
@@ -49,8 +54,9 @@ def with_line(script, old, new):
 
 
 def snapshot(folder):
-    """Every file in the folder (hidden ones too), by name, with its bytes."""
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    """Every file in the folder and its steps/ (hidden ones too), by path, with its bytes."""
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def manifest_tracks(folder):
@@ -92,7 +98,7 @@ def test_first_render_renders_every_track_into_a_sound_library(first):
     assert report.engine == PiperEngine().identity()
     assert report.audio_ms > 3000 and report.work_seconds > 0
     assert library.library_problems(out_dir) == []
-    assert {p.name for p in out_dir.iterdir()} == FILES
+    assert set(snapshot(out_dir)) == FILES
     assert sorted(p.name for p in out_dir.parent.iterdir()) == ["audio", "tts"]
 
     data = library.read_manifest(out_dir)
@@ -102,7 +108,9 @@ def test_first_render_renders_every_track_into_a_sound_library(first):
     routine, guide = data["tracks"]
     assert routine["engine"] == guide["engine"] == PiperEngine().identity()
     assert (routine["profile"], guide["profile"]) == ("long", "clip")
-    assert [step["id"] for step in routine["timeline"]] == ["intro"]
+    assert [step["id"] for step in routine["timeline"]] == ["intro", "1-rest", "close"]
+    assert [step["file"] for step in routine["timeline"]] == STEPS
+    assert all("file" not in step for step in guide["timeline"])  # only routines have steps
     assert [hold["ms"] for hold in routine["holds"]] == [3000]
     assert routine["script_hash"] == ROUTINE.hash and guide["script_hash"] == GUIDE.hash
 
@@ -119,6 +127,31 @@ def test_first_render_renders_every_track_into_a_sound_library(first):
                                              "(soft chime)", "Well done."]
     hold = routine["holds"][0]
     assert cues[1]["end_ms"] == hold["start_ms"] and cues[2]["start_ms"] == hold["start_ms"] + 3000
+
+
+def test_each_step_of_a_routine_is_a_clip_of_its_own(first):
+    _, out_dir, _ = first
+    routine = manifest_tracks(out_dir)["tiny-routine"]
+    steps = routine["timeline"]
+    # Cut where the next step starts, so the steps last exactly as long as the routine.
+    assert [s["duration_ms"] for s in steps[:-1]] == [
+        b["start_ms"] - a["start_ms"] for a, b in zip(steps, steps[1:], strict=False)]
+    assert sum(s["duration_ms"] for s in steps) == routine["duration_ms"]
+    assert steps[1]["duration_ms"] > 3000  # the hold and its chimes are in the middle step
+    for number, step in enumerate(steps, 1):
+        path = out_dir / step["file"]
+        assert (path.stat().st_size, library.sha256_of(path)) == (step["bytes"], step["sha256"])
+        facts = probe(path)
+        assert (facts["mpeg_version"], facts["layer"], facts["bitrate_kbps"], facts["cbr"],
+                facts["sample_rate"], facts["channels"], facts["xing"]) == (
+                    2, 3, 48, True, 24000, 1, False)
+        assert facts["duration_ms"] == pytest.approx(step["duration_ms"], abs=100)
+        # Each step is normalised on its own: every clip is as loud as the others.
+        assert facts["lufs"] == pytest.approx(-16, abs=1)
+        assert facts["true_peak_dbtp"] <= -1.0
+        assert facts["tags"]["title"] == f"Tiny routine: {step['title']}"
+        assert facts["tags"]["tracknumber"] == f"{number}/3"
+        assert facts["tags"]["album"] == "Gentle back guide"
 
 
 def test_nothing_changed_nothing_synthesised_every_byte_the_same(made):
@@ -146,6 +179,10 @@ def test_one_changed_line_is_the_only_line_synthesised(made):
         assert after[name] == before[name]
     assert tracks["tiny-guide"] == tracks_before["tiny-guide"]
     assert after["tiny-routine.mp3"] != before["tiny-routine.mp3"]
+    # The routine's steps are all cut and encoded again, but only the last one changed.
+    assert [after[name] == before[name] for name in STEPS] == [True, True, False]
+    steps = tracks["tiny-routine"]["timeline"]
+    assert sum(s["duration_ms"] for s in steps) == tracks["tiny-routine"]["duration_ms"]
     assert "Well done, rest now." in after["tiny-routine.vtt"].decode()
     assert tracks["tiny-routine"]["script_hash"] == changed.hash
 
@@ -170,6 +207,63 @@ def test_only_renders_that_track_and_carries_the_other_over(made):
     report = run(out_dir, cache_dir, scripts=scripts)
     assert report.rendered == ["tiny-routine"] and report.reused == ["tiny-guide"]
     assert report.lines_synthesised == 1
+
+
+@pytest.mark.parametrize("spoil", ["remove", "alter"])
+def test_a_missing_or_altered_step_file_renders_its_routine_again(made, spoil):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    step = out_dir / STEPS[1]
+    if spoil == "remove":
+        step.unlink()
+    else:
+        audio = bytearray(step.read_bytes())
+        audio[-1] ^= 1
+        step.write_bytes(bytes(audio))
+    report = run(out_dir, cache_dir)
+    assert report.rendered == ["tiny-routine"] and report.reused == ["tiny-guide"]
+    assert report.lines_synthesised == 0
+    assert snapshot(out_dir) == before  # the same audio again, to the byte
+
+
+def test_only_renders_a_routine_not_asked_for_when_its_steps_are_gone(made):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    (out_dir / STEPS[2]).unlink()
+    report = run(out_dir, cache_dir, only=["tiny-guide"])
+    assert report.rendered == ["tiny-routine"] and report.reused == ["tiny-guide"]
+    assert snapshot(out_dir) == before
+
+
+def test_a_library_from_before_step_clips_is_rendered_again(made):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    data = json.loads((out_dir / "manifest.json").read_text())
+    for track in data["tracks"]:  # as a render of version 1 wrote it
+        track["render_version"] = 1
+        track["timeline"] = [{k: v for k, v in step.items() if k in ("id", "title", "text",
+                                                                      "start_ms")}
+                             for step in track["timeline"]]
+    (out_dir / "manifest.json").write_text(json.dumps(data, indent=2))
+    shutil.rmtree(out_dir / "steps")
+    lines = []
+    report = run(out_dir, cache_dir, only=["tiny-guide"], log=lines.append)
+    assert any("every track is rendered again" in line for line in lines)
+    assert sorted(report.rendered) == sorted(IDS) and report.lines_synthesised == 0
+    assert snapshot(out_dir) == before  # publication dates kept: the audio is the same
+
+
+def test_a_step_longer_than_a_clip_fails_the_render(made):
+    out_dir, cache_dir = made
+    before = snapshot(out_dir)
+    long = dataclasses.replace(ROUTINE, events=tuple(
+        Hold(240_500) if isinstance(e, Hold) else e for e in ROUTINE.events))
+    with pytest.raises(SystemExit) as raised:
+        run(out_dir, cache_dir, scripts=[long, GUIDE])
+    message = str(raised.value)
+    assert "tiny-routine, step 2 (Rest) is 24" in message
+    assert "clips may be at most 240 s: shorten it in skill/content/routines" in message
+    assert snapshot(out_dir) == before and leftovers(out_dir) == []
 
 
 def test_only_an_unchanged_track_reuses_it(made):
