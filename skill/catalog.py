@@ -8,9 +8,9 @@ touches the audio tooling that made it.
 import json
 import os
 from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 MANIFEST = Path(__file__).resolve().parent.parent / "audio" / "manifest.json"
@@ -20,8 +20,7 @@ MANIFEST = Path(__file__).resolve().parent.parent / "audio" / "manifest.json"
 local_base_url = ContextVar("local_base_url", default=None)
 
 
-@dataclass(frozen=True)
-class Clip:
+class Clip(NamedTuple):
     """One step of a routine (or a whole short track), as one file."""
 
     index: int
@@ -32,8 +31,7 @@ class Clip:
     duration_ms: int
 
 
-@dataclass(frozen=True)
-class Playable:
+class Playable(NamedTuple):
     """A routine, or a single stretch: played one clip at a time."""
 
     id: str
@@ -64,8 +62,7 @@ class Playable:
         return self.clips[index].title.lower()
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):
     playables: dict      # id -> Playable (routines first, in manifest order)
     default_id: str
 

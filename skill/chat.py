@@ -4,6 +4,7 @@ Each phrase becomes the request envelope a device would send and runs
 through the same skill; the reply is shown as text.
 """
 
+from .catalog import MANIFEST, local_base_url
 from .envelopes import LocalDevice
 from .nlu import PhraseMatcher
 from .runtime import Runtime
@@ -13,8 +14,18 @@ QUIT = {"quit", "exit chat", ":q"}
 
 
 def reply_text(response):
-    speech = response.get("response", {}).get("outputSpeech") or {}
-    return plain(speech.get("ssml") or speech.get("text") or "")
+    """The spoken reply as text, with what the player was told to do."""
+    body = response.get("response", {})
+    speech = body.get("outputSpeech") or {}
+    parts = [plain(speech.get("ssml") or speech.get("text") or "")]
+    for directive in body.get("directives", []):
+        if directive["type"] == "AudioPlayer.Play":
+            item = directive["audioItem"]
+            title = item.get("metadata", {}).get("title", "")
+            parts.append(f"[playing: {title} ({item['stream']['url']})]")
+        elif directive["type"] == "AudioPlayer.Stop":
+            parts.append("[paused]")
+    return " ".join(p for p in parts if p)
 
 
 def session_open(response):
@@ -24,12 +35,21 @@ def session_open(response):
 class Chat:
     def __init__(self, runtime=None, matcher=None, device=None):
         self.runtime = runtime or Runtime()
-        self.device = device or LocalDevice()
+        # A speaker with a player; audio URLs point at the files in audio/.
+        self.device = device or LocalDevice(interfaces={"AudioPlayer": {}})
+        local_base_url.set(MANIFEST.parent.as_uri() + "/")
         self.matcher = matcher or PhraseMatcher.for_locale(self.device.locale)
 
     def send(self, envelope):
         response = self.runtime.handle(envelope)
+        before = dict(self.device.player or {})
         self.device.receive(response)
+        player = self.device.player or {}
+        # Tell the skill what the player did, as a device would.
+        if player.get("activity") == "PLAYING" and player != before:
+            self.runtime.handle(self.device.audio_event("AudioPlayer.PlaybackStarted"))
+        elif player.get("activity") == "STOPPED" and before.get("activity") == "PLAYING":
+            self.runtime.handle(self.device.audio_event("AudioPlayer.PlaybackStopped"))
         return response
 
     def say(self, phrase):
@@ -58,7 +78,9 @@ def main(read=input, write=print):
             continue
         response = chat.say(phrase)
         write(f"guide: {reply_text(response)}")
-        if not session_open(response):
+        if (chat.device.player or {}).get("activity") == "PLAYING":
+            write("(playing: say pause, next, previous or start over)")
+        elif not session_open(response):
             write("(the session has ended; say something to start a new one)")
     if chat.device.session_id:
         chat.send(chat.device.session_ended())

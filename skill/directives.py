@@ -1,27 +1,32 @@
-"""AudioPlayer directives, built in one place so handlers stay thin."""
+"""AudioPlayer directives, built in one place so handlers stay thin.
 
-from ask_sdk_model.interfaces.audioplayer import (
-    AudioItem,
-    AudioItemMetadata,
-    ClearBehavior,
-    ClearQueueDirective,
-    PlayBehavior,
-    PlayDirective,
-    StopDirective,
-    Stream,
-)
+The audioplayer model classes are imported when first needed, not at cold start.
+"""
 
 from .catalog import audio_url
 
 
 class NoAudioURL(RuntimeError):
-    """No HTTPS base for audio is configured (set AUDIO_BASE_URL)."""
+    """No HTTPS address to play from (set AUDIO_BASE_URL)."""
+
+
+# Alexa streams HTTPS only; file: URLs come from the terminal chat's own player,
+# which never reaches Alexa.
+PLAYABLE_SCHEMES = ("https://", "file:")
 
 
 def _stream_directive(position, behavior, previous_token=None):
+    from ask_sdk_model.interfaces.audioplayer import (
+        AudioItem,
+        AudioItemMetadata,
+        PlayDirective,
+        Stream,
+    )
+
     url = audio_url(position.clip.file)
-    if url is None:
-        raise NoAudioURL("AUDIO_BASE_URL is not set, so there is no address to play from")
+    if url is None or not url.startswith(PLAYABLE_SCHEMES):
+        raise NoAudioURL(f"no HTTPS address to play {position.clip.file} from ({url}): "
+                         "set AUDIO_BASE_URL")
     stream = Stream(token=position.token, url=url, offset_in_milliseconds=position.offset_ms,
                     expected_previous_token=previous_token)
     metadata = AudioItemMetadata(title=position.clip.title, subtitle=position.playable.title)
@@ -35,6 +40,8 @@ def play(builder, position, end_session=True):
     A spoken response that plays must end its session; answers to audio events
     have no session, so they pass end_session=False and leave the flag out.
     """
+    from ask_sdk_model.interfaces.audioplayer import PlayBehavior
+
     builder.add_directive(_stream_directive(position, PlayBehavior.REPLACE_ALL))
     if end_session:
         builder.set_should_end_session(True)
@@ -43,15 +50,21 @@ def play(builder, position, end_session=True):
 
 def enqueue(builder, position, previous_token):
     """Queue `position` to follow the stream named by `previous_token`."""
+    from ask_sdk_model.interfaces.audioplayer import PlayBehavior
+
     builder.add_directive(_stream_directive(position, PlayBehavior.ENQUEUE, previous_token))
     return builder
 
 
 def stop(builder):
+    from ask_sdk_model.interfaces.audioplayer import StopDirective
+
     builder.add_directive(StopDirective())
     return builder
 
 
 def clear_queue(builder):
+    from ask_sdk_model.interfaces.audioplayer import ClearBehavior, ClearQueueDirective
+
     builder.add_directive(ClearQueueDirective(clear_behavior=ClearBehavior.CLEAR_ALL))
     return builder

@@ -4,6 +4,7 @@ Used by the terminal chat (and the local tools that play Alexa's part), so
 a typed phrase goes through the skill as the same JSON a device would cause.
 """
 
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -30,6 +31,7 @@ class LocalDevice:
         self.interfaces = interfaces if interfaces is not None else {}
         self.session_id = None
         self.attributes = {}
+        self.player = None  # {"token", "offset_ms", "activity", "since"} once something played
 
     def _envelope(self, request):
         new = self.session_id is None
@@ -41,7 +43,7 @@ class LocalDevice:
         request.setdefault("requestId", _id("amzn1.echo-api.request"))
         request.setdefault("timestamp", _timestamp())
         request.setdefault("locale", self.locale)
-        return {
+        envelope = {
             "version": "1.0",
             "session": {
                 "new": new,
@@ -61,6 +63,20 @@ class LocalDevice:
             },
             "request": request,
         }
+        if self.player:
+            envelope["context"]["AudioPlayer"] = {
+                "token": self.player["token"], "offsetInMilliseconds": self.offset_ms(),
+                "playerActivity": self.player["activity"]}
+        return envelope
+
+    def offset_ms(self):
+        """How far into the current clip the player is, counting real time while it plays."""
+        if not self.player:
+            return 0
+        played = 0
+        if self.player["activity"] == "PLAYING":
+            played = int((time.monotonic() - self.player["since"]) * 1000)
+        return self.player["offset_ms"] + played
 
     def launch(self):
         return self._envelope({"type": "LaunchRequest"})
@@ -77,11 +93,29 @@ class LocalDevice:
     def session_ended(self, reason="USER_INITIATED"):
         return self._envelope({"type": "SessionEndedRequest", "reason": reason})
 
+    def audio_event(self, kind):
+        """An AudioPlayer event about the current clip: no session, as on a device."""
+        envelope = self._envelope({"type": kind, "token": self.player["token"],
+                                   "offsetInMilliseconds": self.offset_ms()})
+        del envelope["session"]
+        return envelope
+
     def receive(self, response):
-        """Carry the session forward from a response envelope (or end it)."""
-        if response.get("response", {}).get("shouldEndSession") is not False:
-            self.session_id = None
-        self.attributes = response.get("sessionAttributes") or {}
+        """Carry the session forward from a response envelope (or end it), and
+        follow the player directives as a device's player would."""
+        body = response.get("response", {})
+        if "shouldEndSession" in body or "outputSpeech" in body:
+            if body.get("shouldEndSession") is not False:
+                self.session_id = None
+            self.attributes = response.get("sessionAttributes") or {}
+        for directive in body.get("directives", []):
+            if directive["type"] == "AudioPlayer.Play" and directive["playBehavior"] != "ENQUEUE":
+                stream = directive["audioItem"]["stream"]
+                self.player = {"token": stream["token"], "activity": "PLAYING",
+                               "offset_ms": stream.get("offsetInMilliseconds", 0),
+                               "since": time.monotonic()}
+            elif directive["type"] == "AudioPlayer.Stop" and self.player:
+                self.player.update(offset_ms=self.offset_ms(), activity="STOPPED")
 
 
 def _slot(name, value, value_id=None, authority="amzn1.er-authority.echo-sdk.local"):

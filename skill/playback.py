@@ -7,8 +7,8 @@ attributes.
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 
@@ -20,10 +20,10 @@ PLAYBACK_KEY = "playback"     # {"id": playable, "index": clip, "offset_ms": n}
 COMPLETED_KEY = "completed"   # {playable id: times finished}
 STREAK_KEY = "streak"         # {"days": n, "last_day": "YYYY-MM-DD"}
 ACTIVE = ("PLAYING", "PAUSED", "BUFFER_UNDERRUN")
+STOPPED = ("STOPPED",)  # after our own Stop: "next" and "previous" still mean the routine
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     playable: object   # catalog.Playable
     index: int = 0
     offset_ms: int = 0
@@ -65,18 +65,22 @@ def supports_audio_player(handler_input):
 
 
 def device_position(handler_input):
-    """Where the device's player is, when it is (or was just) playing one of ours."""
+    """Where the device's player is, when it is (or was just) playing one of ours.
+
+    A finished routine has no position left to resume.
+    """
     player = getattr(handler_input.request_envelope.context, "audio_player", None)
-    if player is None or not player.token:
+    activity = getattr(getattr(player, "player_activity", None), "value", None)
+    if player is None or not player.token or activity == "FINISHED":
         return None
     return parse_token(player.token, player.offset_in_milliseconds)
 
 
-def is_active(handler_input):
+def is_active(handler_input, activities=ACTIVE):
     """True while one of our routines is playing or paused on this device."""
     player = getattr(handler_input.request_envelope.context, "audio_player", None)
     activity = getattr(getattr(player, "player_activity", None), "value", None)
-    return activity in ACTIVE and device_position(handler_input) is not None
+    return activity in activities and device_position(handler_input) is not None
 
 
 def event_position(handler_input):

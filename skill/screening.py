@@ -4,8 +4,6 @@ State is a step index into `content.screening.QUESTIONS` plus the clue
 answers so far. It lives only in the session: never persisted or logged.
 """
 
-from dataclasses import dataclass, field
-
 from .content.screening import CLUES, QUESTIONS
 
 YES, NO, UNSURE = "yes", "no", "unsure"
@@ -21,10 +19,11 @@ SESSION_KEY = "screening"
 FIRST_CLUE = len(QUESTIONS) - len(CLUES)
 
 
-@dataclass
 class Screening:
-    step: int = 0
-    answers: list = field(default_factory=list)
+    # A plain class: a dataclass costs a millisecond of Lambda cold start.
+    def __init__(self, step=0, answers=None):
+        self.step = step
+        self.answers = list(answers or [])
 
     @classmethod
     def from_session(cls, attributes):

@@ -14,8 +14,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
-
 APL_DIR = Path(__file__).resolve().parent / "apl"
 APL_INTERFACE = "Alexa.Presentation.APL"
 
@@ -91,6 +89,9 @@ def document(name):
 def _render(handler_input, name, token, payload):
     if not supports_apl(handler_input):
         return False
+    # Imported here: the APL model package is large, and most devices have no screen.
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     builder = handler_input.response_builder
     # One screen per response: a later call replaces an earlier one.
     directives = builder.response.directives or []

@@ -1,6 +1,7 @@
 """The words around guided playback: starting, moving between steps, help, memory."""
 
 START = "Here's the {title}, about {minutes} minutes."
+START_STRETCH = "Here's {title}, about {minutes} minutes."
 CONTROLS_HINT = "You can say Alexa, pause, or Alexa, next, at any time."
 NEXT_STEP = "Next: {title}."
 PREVIOUS_STEP = "Back to {title}."

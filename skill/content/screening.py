@@ -4,11 +4,10 @@ The clues come from wellness practice, not a validated test: results say
 "may" and never diagnose. Answers live only in the conversation.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """One yes-or-no question of the screening."""
 
     id: str

@@ -6,9 +6,16 @@ from ask_sdk_core.utils import is_intent_name
 from .. import content, intents
 from ..catalog import load_catalog
 from ..content import dialog
-from ..playback import Position, remembered
+from ..playback import Position
 from .explain import answer_topic
-from .playback import next_clip, offer_default_routine, resume, routine_intro, start
+from .playback import (
+    current_position,
+    next_clip,
+    offer_default_routine,
+    resume,
+    routine_intro,
+    start,
+)
 from .respond import ask, is_any_intent, pending_offer, reset
 from .screening import start_screening
 
@@ -21,7 +28,7 @@ def _play(handler_input, item):
 
 
 def _continue(handler_input, item):
-    position = remembered(handler_input)
+    position = current_position(handler_input)  # the device's own offset when it has one
     return resume(handler_input, position) if position else _play(handler_input, None)
 
 

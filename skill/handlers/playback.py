@@ -12,6 +12,8 @@ from .. import directives, intents, screens
 from ..catalog import audio_url, load_catalog
 from ..content import playback as words
 from ..playback import (
+    ACTIVE,
+    STOPPED,
     Position,
     device_position,
     is_active,
@@ -45,11 +47,11 @@ def _clip_position(handler_input):
     return Position(playable, index)
 
 
-def in_playback(handler_input):
+def in_playback(handler_input, activities=ACTIVE):
     """A routine is playing or paused on the device, or being stepped through by voice."""
     if handler_input.request_envelope.session is not None and _clip_position(handler_input):
         return True
-    return is_active(handler_input)
+    return is_active(handler_input, activities)
 
 
 def current_position(handler_input):
@@ -116,7 +118,8 @@ def next_clip(handler_input, item=None):
 
 
 def routine_intro(playable):
-    return (words.START.format(title=playable.name, minutes=playable.minutes),)
+    wording = words.START if playable.kind == "routine" else words.START_STRETCH
+    return (wording.format(title=playable.name, minutes=playable.minutes),)
 
 
 class PlayRoutineIntentHandler(AbstractRequestHandler):
@@ -202,15 +205,20 @@ def offer_continue(handler_input, position, *before):
 
 class _PlaybackControl(AbstractRequestHandler):
     names = ()
+    # Moving between steps still means the routine after a pause (the player
+    # then reports STOPPED); stop and help only while it is really playing.
+    activities = ACTIVE + STOPPED
 
     def can_handle(self, handler_input):
-        return is_any_intent(*self.names)(handler_input) and in_playback(handler_input)
+        return (is_any_intent(*self.names)(handler_input)
+                and in_playback(handler_input, self.activities))
 
 
 class PauseHandler(_PlaybackControl):
     """Pause, and Stop or Cancel during playback: stop the audio, keep the place."""
 
     names = (intents.PAUSE, intents.STOP, intents.CANCEL)
+    activities = ACTIVE
 
     def handle(self, handler_input):
         position = current_position(handler_input)
@@ -262,6 +270,7 @@ class StartOverRoutineHandler(_PlaybackControl):
 
 class PlaybackHelpHandler(_PlaybackControl):
     names = (intents.HELP,)
+    activities = ACTIVE
 
     def handle(self, handler_input):
         return offer(handler_input, words.HELP, topic="CONTINUE",

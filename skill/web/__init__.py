@@ -1,15 +1,18 @@
-"""The web service: the skill endpoint (verified), plus a health check."""
+"""The web service: the skill endpoint (verified), the audio files, a health check."""
 
 import logging
 import os
 
-from flask import Flask, abort, jsonify, request
+from flask import Flask, abort, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
+from ..catalog import MANIFEST, local_base_url
 from ..runtime import BadRequest, Runtime
 from .verify import VerificationError, Verifier
 
 log = logging.getLogger(__name__)
+
+AUDIO_DIR = MANIFEST.parent
 
 # Largest request body accepted; Alexa's requests are a few kilobytes.
 MAX_BODY_BYTES = 256 * 1024
@@ -47,10 +50,20 @@ def create_app(runtime=None, verify=True, skill_id=None, verifier=None, **config
         except VerificationError as error:
             log.warning("request rejected: %s", error)
             abort(400, description=f"request verification failed: {error}")
+        # Without AUDIO_BASE_URL, audio is served from here (see /audio below).
+        token = local_base_url.set(request.url_root + "audio/")
         try:
             return jsonify(runtime.handle(event))
         except BadRequest as error:
             abort(400, description=str(error))
+        finally:
+            local_base_url.reset(token)
+
+    @app.get("/audio/<path:name>")
+    def audio_file(name):
+        # send_from_directory refuses paths outside the folder and answers
+        # range requests, so players can seek.
+        return send_from_directory(AUDIO_DIR, name, conditional=True, max_age=3600)
 
     @app.errorhandler(HTTPException)
     def plain_error(error):

@@ -100,3 +100,44 @@ def test_oversized_body_is_refused(runtime):
 def test_health(runtime):
     assert create_app(runtime=runtime, verify=False).test_client().get("/health").json == {
         "status": "ok"}
+
+
+def test_audio_is_served_with_range_requests(runtime):
+    client = create_app(runtime=runtime, verify=False).test_client()
+    whole = client.get("/audio/daily.mp3")
+    assert whole.status_code == 200 and whole.mimetype == "audio/mpeg"
+    part = client.get("/audio/daily.mp3", headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and len(part.data) == 100
+    assert part.data == whole.data[100:200]
+    assert client.get("/audio/steps/daily-01.mp3").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["../README.md", "..%2FREADME.md", "nothing.mp3"])
+def test_nothing_outside_the_audio_folder_is_served(runtime, name):
+    client = create_app(runtime=runtime, verify=False).test_client()
+    assert client.get(f"/audio/{name}").status_code == 404
+
+
+def _play_request(client, base_url):
+    envelope = _envelope(request_type="IntentRequest")
+    envelope["request"]["intent"] = {"name": "PlayRoutineIntent", "confirmationStatus": "NONE"}
+    envelope["context"]["System"]["device"]["supportedInterfaces"] = {"AudioPlayer": {}}
+    return client.post("/", data=json.dumps(envelope), base_url=base_url,
+                       headers={"Content-Type": "application/json"}).get_json()["response"]
+
+
+def test_without_audio_base_url_the_player_is_pointed_at_this_service(runtime, monkeypatch):
+    monkeypatch.delenv("AUDIO_BASE_URL")
+    client = create_app(runtime=runtime, verify=False).test_client()
+    reply = _play_request(client, "https://guide.example.test")
+    play = reply["directives"][0]
+    assert play["audioItem"]["stream"]["url"] == (
+        "https://guide.example.test/audio/steps/daily-01.mp3")
+
+
+def test_a_plain_http_service_never_streams_http(runtime, monkeypatch):
+    monkeypatch.delenv("AUDIO_BASE_URL")
+    client = create_app(runtime=runtime, verify=False).test_client()
+    reply = _play_request(client, "http://127.0.0.1:5000")
+    assert not reply.get("directives")
+    assert "audio for the routines isn&apos;t available" in reply["outputSpeech"]["ssml"]
