@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+from aws_fixtures import TABLE, aws_env, table  # noqa: F401  (fixtures)
 from moto import mock_aws
 from transcript import Conversation, fixture
 
@@ -28,7 +28,6 @@ from skill.persistence import (
 )
 from skill.runtime import Runtime
 
-TABLE = "gentle-back-guide-attributes"
 ANSWERS = [intents.NO, intents.NO, intents.YES, intents.NOT_SURE, intents.YES, intents.NO]
 
 
@@ -38,34 +37,6 @@ def envelope_for(user_id):
     return DefaultSerializer().deserialize(json.dumps(event), RequestEnvelope)
 
 
-@pytest.fixture
-def aws_env(monkeypatch, tmp_path):
-    """Fake credentials and a region; no real AWS configuration is read."""
-    for name in ("PERSISTENCE", "DYNAMODB_TABLE", "AWS_LAMBDA_FUNCTION_NAME", "AWS_REGION",
-                 "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_SECURITY_TOKEN", "testing")
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-
-
-@pytest.fixture
-def table(aws_env):
-    """The table as the deployment template makes it: partition key "id", a string."""
-    with mock_aws():
-        dynamodb = boto3.resource("dynamodb", region_name="us-east-1")
-        created = dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        created.wait_until_exists()
-        yield created
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ conversation here is checked against the AudioPlayer rules when the test ends.
 import json
 from datetime import date
 
-import boto3
 import pytest
-from moto import mock_aws
+from aws_fixtures import TABLE, aws_env, table  # noqa: F401  (fixtures)
 from test_audio_events import keeps_the_rules
 from transcript import Conversation
 
@@ -34,7 +33,6 @@ DAILY = load_catalog().get("daily")
 ROUTINES = load_catalog().routines
 SCREENING_WITHOUT_RED_FLAGS = [intents.NO, intents.NO, intents.YES, intents.NOT_SURE,
                                intents.YES, intents.NO]
-TABLE = "gentle-back-guide-attributes"
 
 
 def url(file):
@@ -328,32 +326,6 @@ def test_a_streak_with_a_day_missed_starts_again(echo, monkeypatch, adapter):
 # --- carrying on another time -------------------------------------------------------
 
 
-@pytest.fixture
-def aws_env(monkeypatch, tmp_path):
-    """Fake credentials and a region; no real AWS configuration is read."""
-    for name in ("PERSISTENCE", "DYNAMODB_TABLE", "AWS_LAMBDA_FUNCTION_NAME", "AWS_REGION",
-                 "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SECURITY_TOKEN",
-                 "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-
-
-@pytest.fixture
-def table(aws_env):
-    with mock_aws():
-        dynamodb = boto3.resource("dynamodb", region_name="us-east-1")
-        created = dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        created.wait_until_exists()
-        yield created
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])

@@ -8,7 +8,8 @@ HELP = (
     "cause, list four clues that it may be involved, ask you those clues one at "
     "a time, tell you who can help, and guide you through gentle stretches. You can "
     "say things like: what is the psoas, check my back, what routines are there, or "
-    "let's stretch. " + DISCLAIMER
+    "let's stretch. During a routine, say pause, resume, next, previous or start over; "
+    "another day, say continue where I left off. " + DISCLAIMER
 )
 
 HELP_SCREENING = (
