@@ -7,6 +7,8 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)  # audio assembly and export
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)  # the minimal offline voice
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)  # the browser tests
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -1,4 +1,5 @@
-"""`python -m skill <command>`: serve, chat, render, models."""
+"""`python -m skill <command>`: serve, chat, speaker, render, models, publish-audio,
+package, skill-package."""
 
 import argparse
 import logging
@@ -6,20 +7,24 @@ import sys
 
 
 def serve(args):
-    from .web import create_app
+    # Production serving (waitress, access log, graceful stop) lives in skill/web/serving.py.
+    from .web import serving
 
-    app = create_app(verify=not args.no_verify)
-    from waitress import serve as waitress_serve
-
-    print(f"Serving the gentle back guide on http://{args.host}:{args.port}/ (POST / is the skill)")
-    waitress_serve(app, host=args.host, port=args.port, threads=args.threads)
-    return 0
+    if args.dev:
+        return serving.run_dev(args.host, args.port, verify=not args.no_verify)
+    return serving.run(args.host, args.port, threads=args.threads, verify=not args.no_verify)
 
 
 def chat(args):
     from .chat import main
 
     return main()
+
+
+def speaker(args):
+    from .speaker import main
+
+    return main(inputs=args.input, output_dir=args.output_dir)
 
 
 def render(args):
@@ -42,20 +47,60 @@ def models(args):
     return 0
 
 
+def publish_audio(args):
+    from .publish import PublishError, publish
+
+    try:
+        report = publish(args.bucket, prefix=args.prefix, delete=args.delete,
+                         dry_run=args.dry_run)
+    except PublishError as error:
+        print(f"publish-audio: {error}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def package(args):
+    from .package import BUILD_DIR, SIZE_GOAL, build, describe
+
+    bundle = build(args.out or BUILD_DIR)
+    print(describe(bundle))
+    return 0 if bundle.size < SIZE_GOAL else 1
+
+
+def skill_package(args):
+    from .skill_package import REPO, write_files
+
+    for path in write_files(args.out or REPO, lambda_arn=args.lambda_arn):
+        print(f"wrote {path}")
+    return 0
+
+
 def parser():
     top = argparse.ArgumentParser(prog="python -m skill", description="The gentle back guide.")
     commands = top.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("serve", help="serve the skill over HTTP")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=5000)
-    p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    p.add_argument("--port", type=int, default=5000, help="0 picks a free port (logged)")
+    p.add_argument("--threads", type=int, default=8,
+                   help="waitress worker threads (default 8: the handlers are CPU-bound, "
+                        "so more do not add throughput; see skill/web/serving.py)")
     p.add_argument("--no-verify", action="store_true",
                    help="accept unsigned requests (local simulators only)")
+    p.add_argument("--dev", action="store_true",
+                   help="Flask's development server with the reloader instead of waitress")
     p.set_defaults(run=serve)
 
     p = commands.add_parser("chat", help="talk to the guide by typing")
     p.set_defaults(run=chat, log_level=logging.WARNING)  # keep the terminal for the dialog
+
+    p = commands.add_parser("speaker", help="talk to the guide out loud (offline)")
+    p.add_argument("--input", nargs="+", metavar="FILE.wav",
+                   help="WAV files in place of the microphone, one utterance each, in order")
+    p.add_argument("--output-dir", default=None,
+                   help="also write each reply as reply-001.wav, reply-002.wav ... here")
+    p.set_defaults(run=speaker, log_level=logging.WARNING)
 
     p = commands.add_parser("render", help="(re)build the audio library in audio/")
     p.add_argument("--engine", choices=["auto", "piper", "gtts", "espeak"], default="auto")
@@ -70,6 +115,26 @@ def parser():
     p = commands.add_parser("models", help="regenerate interaction_model/*.json")
     p.add_argument("--out", default=None, help="folder (default: interaction_model/)")
     p.set_defaults(run=models)
+
+    p = commands.add_parser("publish-audio", help="upload audio/ to S3 (changed files only)")
+    p.add_argument("--bucket", required=True, help="the bucket (AudioBucketName output)")
+    p.add_argument("--prefix", default="",
+                   help="key prefix (default: the bucket root, where AudioBaseUrl points)")
+    p.add_argument("--delete", action="store_true",
+                   help="remove objects under the prefix that are not in audio/")
+    p.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    p.set_defaults(run=publish_audio, log_level=logging.WARNING)  # no boto3 chatter
+
+    p = commands.add_parser("package", help="build build/lambda.zip for AWS Lambda")
+    p.add_argument("--out", default=None, help="folder (default: build/)")
+    p.set_defaults(run=package)
+
+    p = commands.add_parser("skill-package",
+                            help="regenerate skill-package/ and ask-resources.json")
+    p.add_argument("--out", default=None, help="folder (default: the repository)")
+    p.add_argument("--lambda-arn", default=None,
+                   help="deploy to this existing function (SAM's SkillFunctionArn output)")
+    p.set_defaults(run=skill_package)
     return top
 
 

@@ -1,13 +1,15 @@
-"""The web service: the skill endpoint (verified), the audio files, a health check."""
+"""The web service: the skill endpoint (verified), the listening page, the audio files
+with their podcast feed and playlist, a health check."""
 
 import logging
 import os
 
-from flask import Flask, abort, jsonify, request, send_from_directory
+from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from ..catalog import MANIFEST, local_base_url
 from ..runtime import BadRequest, Runtime
+from . import page
 from .verify import VerificationError, Verifier
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,22 @@ def create_app(runtime=None, verify=True, skill_id=None, verifier=None, **config
             abort(400, description=str(error))
         finally:
             local_base_url.reset(token)
+
+    @app.get("/")
+    def listening_page():
+        # The library for anyone without a smart speaker; POST / stays the skill.
+        return render_template("listen.html", feed_url=request.url_root + "feed.xml",
+                               **page.library(AUDIO_DIR))
+
+    @app.get("/feed.xml")
+    def podcast_feed():
+        return Response(page.feed(AUDIO_DIR, request.url_root + "audio/"),
+                        mimetype="application/rss+xml")
+
+    @app.get("/playlist.m3u")
+    def playlist():
+        return Response(page.playlist(AUDIO_DIR, request.url_root + "audio/"),
+                        mimetype="audio/x-mpegurl")
 
     @app.get("/audio/<path:name>")
     def audio_file(name):

@@ -1,4 +1,4 @@
-"""The web service: verified skill endpoint, 400 on failure, 405 for anything but POST."""
+"""The web service: verified skill endpoint, 400 on failure, 405 for methods it does not serve."""
 
 import json
 import logging
@@ -67,8 +67,9 @@ def test_signature_check_off_accepts_unsigned_but_still_checks_time(client_for):
     assert post(relaxed, {}, stale).status_code == 400
 
 
-@pytest.mark.parametrize("method", ["get", "put", "delete", "patch"])
-def test_anything_but_post_is_405(client_for, method):
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_anything_but_post_and_get_is_405(client_for, method):
+    # GET / is the listening page (tests/web/test_page.py).
     assert getattr(client_for(), method)("/").status_code == 405
 
 

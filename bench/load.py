@@ -1,0 +1,403 @@
+"""Load test of the production web service with signed Alexa requests, on 127.0.0.1 only.
+
+Run from the repository root:
+
+    .venv/bin/python bench/load.py                        # 32 clients for 20 s, 8 threads
+    .venv/bin/python bench/load.py --threads 4 --concurrency 64 --seconds 30
+    .venv/bin/python bench/load.py --json
+
+What it does:
+
+1. Makes a throwaway CA (bench/alexa_ca.py) in a temporary folder: root, intermediate,
+   and a leaf for echo-api.amazon.com.
+2. Starts `python -m skill serve --port <free> --threads N` with full request verification,
+   told (test-only settings) to trust that root (SKILL_TEST_TRUST_CA) and to read the chain
+   from a file instead of downloading it (SKILL_TEST_CERT_CHAIN). SQLite persistence goes
+   to the temporary folder (SKILL_DB); SKILL_ID is the skill id in the envelopes.
+3. Runs `--concurrency` simulated devices on an asyncio client, each on its own keep-alive
+   connection, each playing whole conversations back to back (launch, the psoas
+   explanation, the screening with its answers, stop; a new user every few
+   conversations). Every request is a fresh envelope with a current timestamp, signed with
+   the leaf key. There is no think time: a device sends its next request as soon as the
+   answer arrives, which is harsher than real traffic.
+4. After `--warmup` seconds (not counted) it measures for `--seconds`, then stops the
+   server with SIGTERM and reports throughput, latency percentiles and errors. Latency is
+   from writing the request to reading the whole response; signing is not included (Alexa
+   signs before it sends).
+
+An error is anything but a 200 with a response envelope: another status, a broken
+connection or a request taking longer than --timeout. The goal is reported (zero errors,
+p99 under --goal-p99-ms), never used as the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
+
+from alexa_ca import make_test_ca  # noqa: E402
+from turns import CONVERSATION, LAUNCH  # noqa: E402
+
+from skill.envelopes import LOCAL_APPLICATION_ID, LocalDevice  # noqa: E402
+
+HOST = "127.0.0.1"  # never anything else: this tool only talks to its own server
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0,
+                        help="measured time in seconds (default 20)")
+    parser.add_argument("--warmup", type=float, default=2.0,
+                        help="seconds of load before measuring (default 2)")
+    parser.add_argument("--concurrency", type=int, default=32,
+                        help="simulated devices, one connection each (default 32)")
+    parser.add_argument("--threads", type=int, default=8,
+                        help="the server's --threads (default 8)")
+    parser.add_argument("--persistence", choices=["sqlite", "none"], default="sqlite",
+                        help="the server's PERSISTENCE (default sqlite, in the temp folder)")
+    parser.add_argument("--per-user", type=int, default=4,
+                        help="conversations per user before a new one (default 4)")
+    parser.add_argument("--timeout", type=float, default=10.0,
+                        help="seconds before a request counts as failed (default 10)")
+    parser.add_argument("--goal-p99-ms", type=float, default=100.0,
+                        help="the p99 latency goal in ms (default 100)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    if args.seconds <= 0 or args.concurrency < 1 or args.threads < 1:
+        parser.error("--seconds, --concurrency and --threads must be positive")
+    return args
+
+
+# --- the server --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_server(tmp: Path, ca, port: int, threads: int,
+                 persistence: str = "sqlite") -> subprocess.Popen:
+    env = dict(os.environ)
+    for name in ("AUDIO_BASE_URL", "AWS_LAMBDA_FUNCTION_NAME", "DYNAMODB_TABLE"):
+        env.pop(name, None)
+    env.update(
+        SKILL_TEST_TRUST_CA=str(ca.root_pem),
+        SKILL_TEST_CERT_CHAIN=str(ca.chain_pem),
+        SKILL_DB=str(tmp / "attributes.sqlite3"),
+        PERSISTENCE=persistence,
+        SKILL_ID=LOCAL_APPLICATION_ID,
+        PYTHONPATH=str(REPO),
+    )
+    command = [sys.executable, "-m", "skill", "serve", "--host", HOST, "--port", str(port),
+               "--threads", str(threads)]
+    # Access lines (stdout) and diagnostics (stderr) go to files, read after the run.
+    with open(tmp / "access.log", "wb") as out, open(tmp / "server.log", "wb") as err:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=err)
+
+
+async def wait_until_healthy(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with status {server.returncode}")
+        try:
+            connection = await Connection.open(port)
+            try:
+                status, _ = await connection.request(b"GET", b"/health", None, {})
+            finally:
+                connection.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        await asyncio.sleep(0.1)
+    raise RuntimeError("the server did not answer /health in time")
+
+
+def stop_server(server: subprocess.Popen) -> tuple[int | None, float]:
+    """SIGTERM, then the exit status and how long the graceful stop took."""
+    started = time.perf_counter()
+    server.send_signal(signal.SIGTERM)
+    try:
+        status = server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+        status = None
+    return status, time.perf_counter() - started
+
+
+# --- a small HTTP/1.1 keep-alive client ----------------------------------------------------
+
+
+class HTTPError(Exception):
+    pass
+
+
+class Connection:
+    """One keep-alive connection; the client is kept lean so it does not steal the CPU
+    the server needs (both share the machine)."""
+
+    def __init__(self, port: int, reader, writer) -> None:
+        self.port = port
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection(HOST, port)
+        return cls(port, reader, writer)
+
+    async def request(self, method: bytes, path: bytes, body: bytes | None,
+                      headers: dict[str, str]) -> tuple[int, bytes]:
+        lines = [method + b" " + path + b" HTTP/1.1", b"Host: " + f"{HOST}:{self.port}".encode()]
+        lines += [f"{name}: {value}".encode() for name, value in headers.items()]
+        if body is not None:
+            lines.append(b"Content-Length: " + str(len(body)).encode())
+        self.writer.write(b"\r\n".join(lines) + b"\r\n\r\n" + (body or b""))
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise HTTPError("connection closed by the server")
+        status = int(status_line.split(b" ", 2)[1])
+        length, close = None, False
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"connection" and value.strip().lower() == b"close":
+                close = True
+        if length is None:
+            raise HTTPError("response without Content-Length")
+        payload = await self.reader.readexactly(length)
+        if close:
+            self.close()
+        return status, payload
+
+    @property
+    def closed(self) -> bool:
+        return self.writer.is_closing()
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+# --- the load ------------------------------------------------------------------------------
+
+
+class Results:
+    def __init__(self) -> None:
+        self.measuring = False
+        self.latencies_ms: list[float] = []
+        self.by_kind: dict[str, int] = {}
+        self.errors: dict[str, int] = {}
+
+    def record(self, kind: str, seconds: float, error: str | None) -> None:
+        if not self.measuring:
+            return
+        if error:
+            self.errors[error] = self.errors.get(error, 0) + 1
+        else:
+            self.latencies_ms.append(seconds * 1000)
+            self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+
+
+async def device_loop(port: int, ca, results: Results, stop: asyncio.Event, per_user: int,
+                      timeout: float) -> None:
+    """One simulated device: whole conversations back to back until told to stop."""
+    connection = None
+    conversations = 0
+    while not stop.is_set():
+        if conversations % per_user == 0:
+            device = LocalDevice(application_id=LOCAL_APPLICATION_ID)
+        conversations += 1
+        for step in CONVERSATION:
+            if stop.is_set():
+                break
+            envelope = device.launch() if step == LAUNCH else device.intent(step)
+            body = json.dumps(envelope).encode()
+            headers = {"Content-Type": "application/json", **ca.headers(body)}
+            kind = envelope["request"]["type"] if step == LAUNCH else step
+            started = time.perf_counter()
+            error = None
+            try:
+                if connection is None or connection.closed:
+                    connection = await Connection.open(port)
+                async with asyncio.timeout(timeout):
+                    status, payload = await connection.request(b"POST", b"/", body, headers)
+                if status != 200:
+                    error = f"HTTP {status}"
+                else:
+                    response = json.loads(payload)
+                    if "response" not in response:
+                        error = "no response envelope"
+            except (TimeoutError, OSError, HTTPError, asyncio.IncompleteReadError,
+                    ValueError) as exc:
+                error = type(exc).__name__
+                if connection is not None:
+                    connection.close()
+                connection = None
+            results.record(kind, time.perf_counter() - started, error)
+            if error:
+                device.session_id = None  # start a fresh conversation after a failure
+                break
+            device.receive(response)
+    if connection is not None:
+        connection.close()
+
+
+async def drive(port: int, ca, args, server_pid: int) -> tuple[Results, dict]:
+    results, stop = Results(), asyncio.Event()
+    devices = [asyncio.create_task(device_loop(port, ca, results, stop, args.per_user,
+                                               args.timeout))
+               for _ in range(args.concurrency)]
+    await asyncio.sleep(args.warmup)
+    results.measuring = True
+    started, client_cpu = time.perf_counter(), time.process_time()
+    server_cpu = cpu_seconds(server_pid)
+    await asyncio.sleep(args.seconds)
+    results.measuring = False
+    window = {
+        "elapsed": time.perf_counter() - started,
+        "client_cpu": time.process_time() - client_cpu,
+        "server_cpu": None if server_cpu is None else cpu_seconds(server_pid) - server_cpu,
+    }
+    stop.set()
+    await asyncio.gather(*devices)
+    return results, window
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc), or None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def access_log_check(path: Path) -> dict:
+    """Every access line must be JSON with the expected fields and nothing else."""
+    fields = {"time", "method", "path", "status", "duration_ms", "bytes", "remote_addr"}
+    lines = bad = 0
+    for line in path.read_text().splitlines():
+        lines += 1
+        try:
+            if set(json.loads(line)) != fields:
+                bad += 1
+        except ValueError:
+            bad += 1
+    return {"lines": lines, "malformed": bad}
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        ca = make_test_ca(tmp)
+        port = free_port()
+        server = start_server(tmp, ca, port, args.threads, args.persistence)
+        load_before = os.getloadavg()
+        try:
+            asyncio.run(wait_until_healthy(port, server))
+            results, window = asyncio.run(drive(port, ca, args, server.pid))
+        finally:
+            exit_status, stop_seconds = stop_server(server)
+        server_log = (tmp / "server.log").read_text()
+        access = access_log_check(tmp / "access.log")
+
+    latencies = sorted(results.latencies_ms)
+    errors = sum(results.errors.values())
+    requests = len(latencies) + errors
+    p99 = percentile(latencies, 0.99)
+    elapsed = window["elapsed"]
+
+    def per_request_ms(seconds):
+        return None if seconds is None or not requests else round(seconds / requests * 1000, 3)
+    report = {
+        "python": platform.python_version(),
+        "cores": os.cpu_count(),
+        "threads": args.threads,
+        "persistence": args.persistence,
+        "concurrency": args.concurrency,
+        "measured_seconds": round(elapsed, 2),
+        "warmup_seconds": args.warmup,
+        "load_average_before": [round(x, 2) for x in load_before],
+        "requests": requests,
+        "throughput_rps": round(requests / elapsed, 1),
+        "p50_ms": round(percentile(latencies, 0.50), 2),
+        "p90_ms": round(percentile(latencies, 0.90), 2),
+        "p99_ms": round(p99, 2),
+        "max_ms": round(latencies[-1], 2) if latencies else None,
+        "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
+        "errors": errors,
+        "errors_by_kind": results.errors,
+        "requests_by_kind": dict(sorted(results.by_kind.items())),
+        "server_cpu_ms_per_request": per_request_ms(window["server_cpu"]),
+        "client_cpu_ms_per_request": per_request_ms(window["client_cpu"]),
+        "access_log": access,
+        "server_warnings": sum(" WARNING " in f" {line}" for line in server_log.splitlines()
+                               if "TEST ONLY" not in line),
+        "server_exit_status": exit_status,
+        "server_stop_seconds": round(stop_seconds, 2),
+        "goal": {"errors": 0, "p99_ms_below": args.goal_p99_ms,
+                 "met": errors == 0 and p99 < args.goal_p99_ms},
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_report(report)
+    return report
+
+
+def print_report(r):
+    print(f"Python {r['python']}, {r['cores']} cores, {platform.system()} {platform.machine()}")
+    print(f"server: --threads {r['threads']}, persistence {r['persistence']}; "
+          f"load: {r['concurrency']} devices, "
+          f"{r['measured_seconds']} s measured after {r['warmup_seconds']} s warm-up")
+    print(f"requests {r['requests']}  throughput {r['throughput_rps']} req/s  "
+          f"errors {r['errors']}")
+    print(f"latency ms: p50 {r['p50_ms']}  p90 {r['p90_ms']}  p99 {r['p99_ms']}  "
+          f"max {r['max_ms']}  mean {r['mean_ms']}")
+    print(f"CPU per request: server {r['server_cpu_ms_per_request']} ms, "
+          f"this client {r['client_cpu_ms_per_request']} ms (signing included); "
+          f"load average before: {r['load_average_before']}")
+    if r["errors_by_kind"]:
+        print(f"errors by kind: {r['errors_by_kind']}")
+    print(f"access log: {r['access_log']['lines']} lines, "
+          f"{r['access_log']['malformed']} malformed; server warnings: {r['server_warnings']}")
+    print(f"server stop on SIGTERM: exit status {r['server_exit_status']} "
+          f"in {r['server_stop_seconds']} s")
+    goal = r["goal"]
+    print(f"goal (0 errors, p99 < {goal['p99_ms_below']:g} ms): "
+          f"{'met' if goal['met'] else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
