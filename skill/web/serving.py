@@ -196,11 +196,11 @@ def configure_access_log(stream=None) -> None:
 # --- request verification from the environment -------------------------------------------
 
 
-def _load_certificates(path: str) -> list[x509.Certificate]:
-    certificates = x509.load_pem_x509_certificates(Path(path).read_bytes())
-    if not certificates:  # pragma: no cover - the loader raises on an empty file already
-        raise ValueError(f"no certificate in {path}")
-    return certificates
+def _load_certificates(pem: bytes, path: str) -> list[x509.Certificate]:
+    try:
+        return x509.load_pem_x509_certificates(pem)
+    except ValueError as error:
+        raise ValueError(f"{path} holds no PEM certificate: {error}") from error
 
 
 def _fixed_fetch(chain: bytes) -> Callable[[str], bytes]:
@@ -218,7 +218,7 @@ def verifier_from_env(environ: Mapping[str, str] = os.environ) -> Verifier:
     verifier = Verifier()
     ca_path = environ.get(TRUST_CA_ENV, "").strip()
     if ca_path:
-        extra = _load_certificates(ca_path)
+        extra = _load_certificates(Path(ca_path).read_bytes(), ca_path)
         verifier.trust_roots = [*default_trust_roots(), *extra]
         log.warning("TEST ONLY: %s=%s: trusting %d extra CA certificate(s) for request "
                     "verification. Never set this in production.", TRUST_CA_ENV, ca_path,
@@ -226,7 +226,7 @@ def verifier_from_env(environ: Mapping[str, str] = os.environ) -> Verifier:
     chain_path = environ.get(CERT_CHAIN_ENV, "").strip()
     if chain_path:
         chain = Path(chain_path).read_bytes()
-        _load_certificates(chain_path)  # fail at start-up, not on the first request
+        _load_certificates(chain, chain_path)  # fail at start-up, not on the first request
         verifier.fetch = _fixed_fetch(chain)
         log.warning("TEST ONLY: %s=%s: every certificate chain URL is answered from this "
                     "file, nothing is downloaded. Never set this in production.",

@@ -171,9 +171,13 @@ def test_test_settings_add_the_ca_and_serve_the_chain_file_with_warnings(
     assert all("TEST ONLY" in w and "production" in w for w in warnings)
 
 
-def test_a_missing_test_ca_file_stops_the_start(tmp_path):
+@pytest.mark.parametrize("name", [TRUST_CA_ENV, CERT_CHAIN_ENV])
+def test_a_missing_or_non_pem_test_file_stops_the_start(tmp_path, name):
     with pytest.raises(OSError):
-        verifier_from_env({TRUST_CA_ENV: str(tmp_path / "missing.pem")})
+        verifier_from_env({name: str(tmp_path / "missing.pem")})
+    (tmp_path / "not.pem").write_text("not a certificate")
+    with pytest.raises(ValueError, match="no PEM certificate"):
+        verifier_from_env({name: str(tmp_path / "not.pem")})
 
 
 # --- a real server in a subprocess --------------------------------------------------------
