@@ -28,6 +28,10 @@ What it does:
 An error is anything but a 200 with a response envelope: another status, a broken
 connection or a request taking longer than --timeout. The goal is reported (zero errors,
 p99 under --goal-p99-ms), never used as the exit code.
+
+The client runs on the same machine and needs about 1 ms of CPU per request (0.7 ms of it
+RSA signing), so the report gives the CPU time per request of both processes and the load
+average before the run: other work on the machine moves every figure.
 """
 
 from __future__ import annotations
@@ -295,11 +299,12 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def percentile(sorted_values: list[float], fraction: float) -> float:
+def percentile(sorted_values: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile, rounded to 0.01 ms; None without any value."""
     if not sorted_values:
-        return float("nan")
+        return None
     index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
-    return sorted_values[index]
+    return round(sorted_values[index], 2)
 
 
 def access_log_check(path: Path) -> dict:
@@ -351,9 +356,9 @@ def main(argv=None):
         "load_average_before": [round(x, 2) for x in load_before],
         "requests": requests,
         "throughput_rps": round(requests / elapsed, 1),
-        "p50_ms": round(percentile(latencies, 0.50), 2),
-        "p90_ms": round(percentile(latencies, 0.90), 2),
-        "p99_ms": round(p99, 2),
+        "p50_ms": percentile(latencies, 0.50),
+        "p90_ms": percentile(latencies, 0.90),
+        "p99_ms": p99,
         "max_ms": round(latencies[-1], 2) if latencies else None,
         "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
         "errors": errors,
@@ -367,7 +372,7 @@ def main(argv=None):
         "server_exit_status": exit_status,
         "server_stop_seconds": round(stop_seconds, 2),
         "goal": {"errors": 0, "p99_ms_below": args.goal_p99_ms,
-                 "met": errors == 0 and p99 < args.goal_p99_ms},
+                 "met": errors == 0 and p99 is not None and p99 < args.goal_p99_ms},
     }
     if args.json:
         print(json.dumps(report, indent=2))

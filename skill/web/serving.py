@@ -5,12 +5,15 @@ Production (`python -m skill serve`):
 - waitress with a fixed pool of worker threads (`--threads`, default 8). The handlers are
   CPU-bound Python with little I/O (a local SQLite read and write, a certificate fetch
   once per chain URL), so on a 2-core machine more threads add no throughput: the GIL
-  runs one at a time, and bench/load.py measured the same throughput from 2 to 32
-  threads. Slow clients do not hold a thread either: waitress reads whole requests and
-  writes whole responses in its own I/O loop. The threads are there for blocking waits:
-  a certificate fetch on a cache miss (up to 5 s), a SQLite lock, and every request when
-  PERSISTENCE=dynamodb (a network round trip). With 8, a few such waits do not stall
-  every other request, at no cost in latency when there are none.
+  runs one at a time, and each extra thread costs a little in contention (bench/load.py,
+  32 clients: 674 req/s with 1 thread, 595 with 8, 569 with 32). Slow clients do not
+  hold a thread: waitress reads whole requests and sends responses in its own I/O loop.
+  The threads are there for blocking waits: a certificate fetch on a cache miss (up to
+  5 s), a SQLite lock, and every request when PERSISTENCE=dynamodb (a network round
+  trip). With 8, a few such waits do not stall every other request, and the latency
+  goal (p99 under 100 ms at 32 clients) still holds.
+- QuietChannel removes a busy loop in waitress's I/O thread that otherwise cost most of
+  the throughput under load (see there).
 - request bodies over MAX_BODY_BYTES get 413 from waitress itself
   (`max_request_body_size`) before the app sees them; Flask's MAX_CONTENT_LENGTH is the
   same limit for anything that gets through (the development server).
@@ -38,11 +41,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from logging.handlers import QueueHandler, QueueListener
 from pathlib import Path
 
 from cryptography import x509
@@ -62,14 +67,13 @@ POLL_SECONDS = 0.5
 # Paths longer than this are cut in the access log, so a hostile URL cannot flood it.
 MAX_LOGGED_PATH = 512
 
-# The GIL hand-over interval while serving (Python's default is 5 ms). Waitress's I/O
-# thread needs the GIL for every batch of socket events; with CPU-bound workers holding it
-# for up to the interval each time, a request can wait several intervals just to be read
-# and written. 1 ms cut p99 latency by about a fifth in bench/load.py at the same throughput.
-SWITCH_INTERVAL_SECONDS = 0.001
 # waitress warns "Task queue depth is N" each time a request waits for a thread; under a
 # burst that is one line per request. Keep the signal, at most once per this many seconds.
 QUEUE_WARNING_EVERY_SECONDS = 10.0
+
+# See QuietChannel: below this much buffered output, a connection whose request is still
+# being handled is left to its worker thread.
+QUIET_OUTPUT_BYTES = 64 * 1024
 
 TRUST_CA_ENV = "SKILL_TEST_TRUST_CA"
 CERT_CHAIN_ENV = "SKILL_TEST_CERT_CHAIN"
@@ -184,13 +188,22 @@ class _AtMostEvery(logging.Filter):
         return True
 
 
-def configure_access_log(stream=None) -> None:
-    """Send access lines, bare, to `stream` (stdout by default) and nowhere else."""
+def configure_access_log(stream=None) -> QueueListener:
+    """Send access lines, bare, to `stream` (stdout by default) and nowhere else.
+
+    Worker threads only queue the lines and a listener thread writes them, so a slow
+    disk or pipe never holds up a request. Stop the returned listener to write out what
+    is still queued.
+    """
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    ACCESS_LOG.handlers[:] = [handler]
+    records: queue.SimpleQueue = queue.SimpleQueue()
+    listener = QueueListener(records, handler)
+    ACCESS_LOG.handlers[:] = [QueueHandler(records)]
     ACCESS_LOG.setLevel(logging.INFO)
     ACCESS_LOG.propagate = False
+    listener.start()
+    return listener
 
 
 # --- request verification from the environment -------------------------------------------
@@ -297,12 +310,11 @@ def serve(app, host: str, port: int, threads: int = DEFAULT_THREADS,
     except (OSError, ValueError) as error:
         log.error("cannot serve: %s", error)
         return 2
-    configure_access_log()
+    _use_quiet_channels(server)
+    access_writer = configure_access_log()
     queue_log = logging.getLogger("waitress.queue")
     if not any(isinstance(f, _AtMostEvery) for f in queue_log.filters):
         queue_log.addFilter(_AtMostEvery(QUEUE_WARNING_EVERY_SECONDS))
-    previous_interval = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     stop = _Stop()
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -316,9 +328,44 @@ def serve(app, host: str, port: int, threads: int = DEFAULT_THREADS,
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        sys.setswitchinterval(previous_interval)
+        access_writer.stop()  # writes out the lines still queued
     log.info("stopped")
     return 0
+
+
+def _quiet_channel_class():
+    from waitress.channel import HTTPChannel
+
+    class QuietChannel(HTTPChannel):
+        """waitress's connection, without a busy loop in its I/O thread.
+
+        While a request's task runs, the worker thread sends the response itself as it
+        writes it (waitress sends at once from the writing thread), holding the buffer's
+        lock. The I/O loop meanwhile sees buffered bytes, calls the socket writable, fails
+        to take the lock, and polls again at once: a busy loop holding the GIL that the
+        worker needs to finish. On 2 cores under load that cut throughput to a quarter or
+        less (bench/load.py). So while a task runs and little is buffered, the connection is
+        "not writable"; the task pulls waitress's trigger when it ends, and the loop then
+        sends whatever is left. Past QUIET_OUTPUT_BYTES (a large file to a slow client)
+        the loop helps as before, so waitress's back-pressure still works.
+        """
+
+        def writable(self):
+            if (self.requests and self.total_outbufs_len < QUIET_OUTPUT_BYTES
+                    and not self.will_close and not self.close_when_flushed):
+                return False
+            return super().writable()
+
+    return QuietChannel
+
+
+def _use_quiet_channels(server) -> None:
+    from waitress.server import BaseWSGIServer
+
+    channel_class = _quiet_channel_class()
+    for dispatcher in [server, *_socket_map(server).values()]:
+        if isinstance(dispatcher, BaseWSGIServer):
+            dispatcher.channel_class = channel_class
 
 
 def _socket_map(server) -> dict:

@@ -215,8 +215,14 @@ class Server:
     def log(self) -> str:
         return self.stderr.read_text()
 
-    def access_lines(self) -> list[dict]:
-        return [json.loads(line) for line in self.stdout.read_text().splitlines()]
+    def access_lines(self, at_least: int = 0, seconds: float = 5) -> list[dict]:
+        # A writer thread writes them, a moment after the response has gone out.
+        deadline = time.monotonic() + seconds
+        while True:
+            lines = [json.loads(line) for line in self.stdout.read_text().splitlines()]
+            if len(lines) >= at_least or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.02)
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -279,12 +285,16 @@ def test_server_answers_health_then_stops_cleanly_on_a_signal(tmp_path, signum):
     assert entry["path"] == "/health" and entry["status"] == 200
 
 
-SLOW_APP = """
+TEST_APP = """
 import logging, sys, time
 from skill.web.serving import serve
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
 def app(environ, start_response):
+    if environ["PATH_INFO"] == "/big":  # 32 MiB in 64 KiB pieces: past the 16 MiB high
+        # watermark, where the worker waits for the I/O loop to send
+        start_response("200 OK", [("Content-Length", str(512 * 65536))])
+        return (bytes([n % 256]) * 65536 for n in range(512))
     time.sleep(2.5)  # longer than the worker-thread wait at the very end of the stop
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "4")])
     return [b"done"]
@@ -293,8 +303,15 @@ sys.exit(serve(app, "127.0.0.1", 0, threads=2))
 """
 
 
-def test_a_request_in_progress_is_finished_before_the_server_stops(tmp_path):
-    server = Server(tmp_path, command=[sys.executable, "-c", SLOW_APP])
+@pytest.fixture
+def test_app_server(tmp_path):
+    server = Server(tmp_path, command=[sys.executable, "-c", TEST_APP])
+    yield server
+    server.stop()
+
+
+def test_a_request_in_progress_is_finished_before_the_server_stops(test_app_server):
+    server = test_app_server
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
         connection.request("GET", "/slow")
@@ -304,10 +321,27 @@ def test_a_request_in_progress_is_finished_before_the_server_stops(tmp_path):
         assert (response.status, response.read()) == (200, b"done")
     finally:
         connection.close()
-        exit_code = server.stop()
-    assert exit_code == 0
+    assert server.stop() == 0
     assert "received SIGTERM: shutting down" in server.log()
     assert [entry["path"] for entry in server.access_lines()] == ["/slow"]
+
+
+def test_a_large_streamed_response_arrives_whole_read_slowly(test_app_server):
+    # Past the socket buffers, sending depends on the I/O loop seeing the connection as
+    # writable while the task is still running (see QuietChannel).
+    connection = http.client.HTTPConnection("127.0.0.1", test_app_server.port, timeout=20)
+    try:
+        connection.request("GET", "/big")
+        response = connection.getresponse()
+        time.sleep(0.5)  # let the server fill the socket buffers and wait
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 200 and len(body) == 512 * 65536
+    assert body[::65536] == bytes(range(256)) * 2
+    assert test_app_server.stop() == 0
+    [entry] = test_app_server.access_lines()
+    assert entry["bytes"] == len(body)
 
 
 def test_oversized_body_gets_413(trusted_server):
@@ -323,7 +357,7 @@ def test_request_signed_by_the_test_ca_passes_with_the_test_settings(trusted_ser
     assert "gentle back guide" in json.loads(payload)["response"]["outputSpeech"]["ssml"]
     log = trusted_server.log()
     assert f"TEST ONLY: {TRUST_CA_ENV}" in log and f"TEST ONLY: {CERT_CHAIN_ENV}" in log
-    entry = trusted_server.access_lines()[-1]
+    entry = trusted_server.access_lines(at_least=1)[-1]
     assert entry["status"] == 200 and entry["bytes"] == len(payload)
 
 
