@@ -5,21 +5,14 @@ Chromium and its driver are the Debian packages `chromium` and `chromium-driver`
 is given explicitly and Selenium Manager is told to stay offline.
 """
 
-import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from local_server import running_server
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-SERVER_START_SECONDS = 20
 CHROMIUM_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -28,47 +21,12 @@ CHROMIUM_FLAGS = (
 )
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def healthy(url):
-    try:
-        with urllib.request.urlopen(url + "health", timeout=1) as answer:
-            return json.load(answer) == {"status": "ok"}
-    except (OSError, ValueError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory):
     """`python -m skill serve` on a free local port, with its own database."""
     home = tmp_path_factory.mktemp("browser-server")
-    url = f"http://127.0.0.1:{(port := free_port())}/"
-    env = dict(os.environ, SKILL_DB=str(home / "attributes.sqlite3"), PYTHONUNBUFFERED="1")
-    env.pop("AUDIO_BASE_URL", None)
-    log = home / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "skill", "serve", "--no-verify",
-             "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer {url}health:\n{log.read_text()}")
-            time.sleep(0.1)
+    with running_server(home, env={"AUDIO_BASE_URL": None}) as (_, url, _log):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="session")

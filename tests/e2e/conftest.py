@@ -12,18 +12,14 @@ virtual-alexa is installed by `make test` (npm ci, from package-lock.json).
 
 import html
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from local_server import running_server
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -34,7 +30,6 @@ VIRTUAL_ALEXA = REPO / "node_modules" / "virtual-alexa"
 APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 # Audio URLs must be https for the simulated player; it never fetches them.
 AUDIO_BASE_URL = "https://audio.example.test/audio/"
-SERVER_START_SECONDS = 20
 CONVERSATION_SECONDS = 60
 
 
@@ -120,20 +115,6 @@ class Turn:
 # The server and the simulator
 # ---------------------------------------------------------------------------
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def healthy(url):
-    try:
-        with urllib.request.urlopen(url + "health", timeout=1) as answer:
-            return json.load(answer) == {"status": "ok"}
-    except (OSError, ValueError):
-        return False
-
-
 @dataclass
 class Server:
     process: subprocess.Popen
@@ -153,37 +134,9 @@ def server(tmp_path_factory):
     id per run), so the tests share the server without sharing memories.
     """
     home = tmp_path_factory.mktemp("e2e-server")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = dict(os.environ, SKILL_DB=str(home / "attributes.sqlite3"),
-               SKILL_ID=APPLICATION_ID, AUDIO_BASE_URL=AUDIO_BASE_URL,
-               PYTHONUNBUFFERED="1")
-    stderr_path = home / "server.stderr"
-    with open(home / "server.stdout", "wb") as stdout, open(stderr_path, "wb") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "skill", "serve", "--no-verify",
-             "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, env=env, stdout=stdout, stderr=stderr,
-        )
-    running = Server(process, url, stderr_path)
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not healthy(url):
-            if process.poll() is not None:
-                pytest.fail(f"the server exited with code {process.returncode} before "
-                            f"answering /health:\n{running.log_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer {url}health within "
-                            f"{SERVER_START_SECONDS} s:\n{running.log_text()}")
-            time.sleep(0.1)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    env = {"SKILL_ID": APPLICATION_ID, "AUDIO_BASE_URL": AUDIO_BASE_URL}
+    with running_server(home, env=env) as (process, url, stderr_path):
+        yield Server(process, url, stderr_path)
 
 
 @pytest.fixture
