@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench models chat render clean .system-deps
+.PHONY: run test fresh-check lint bench models chat render clean .system-deps
 
 run: $(VENV)/.installed
 	$(PY) -m skill serve --no-verify --host $(HOST) --port $(PORT)
@@ -16,6 +16,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest
 	$(PY) -m ruff check .
+
+# `make test` on a minimal Debian built with debootstrap (needs root); see the script.
+fresh-check:
+	scripts/fresh-check.sh
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the guide needs, only when something is missing.
+# Installs the Debian packages the guide and its tests need, only when something is missing.
+# Every program and system library that the code or the tests load is listed here:
+# `make fresh-check` proves the list on a minimal Debian.
 set -euo pipefail
 
 missing=()
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
-command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)  # audio assembly and export
-command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)  # the minimal offline voice
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)  # the browser tests
-command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+need_command() {  # need_command COMMAND PACKAGE
+  command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+}
+need_package() {  # need_package PACKAGE (a library, found by the package manager)
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$1")
+}
+
+need_command node nodejs              # the end-to-end tests (virtual-alexa)
+need_command npm npm
+need_command ffmpeg ffmpeg            # audio assembly and export
+need_command espeak-ng espeak-ng      # the minimal offline voice, and test voices
+need_command sox sox                  # noise and reverberation for the speaker tests
+need_command chromium chromium        # the browser tests
+need_command chromedriver chromium-driver
+need_package libportaudio2            # microphone and speakers for `skill speaker`
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then

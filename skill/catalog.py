@@ -13,7 +13,20 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
-MANIFEST = Path(__file__).resolve().parent.parent / "audio" / "manifest.json"
+AUDIO_DIR = Path(__file__).resolve().parent.parent / "audio"
+MANIFEST = AUDIO_DIR / "manifest.json"
+# Where a render keeps the previous library for the instant of swapping in a new one.
+SET_ASIDE_SUFFIX = ".previous"
+
+
+def readable_library(directory=AUDIO_DIR):
+    """The folder to read the library from: `directory`, or, if a render stopped in the
+    middle of swapping libraries, the complete copy it set aside."""
+    directory = Path(directory)
+    if (directory / "manifest.json").exists():
+        return directory
+    aside = directory.with_name(directory.name + SET_ASIDE_SUFFIX)
+    return aside if (aside / "manifest.json").exists() else directory
 
 # Set per request by the web service when AUDIO_BASE_URL is not configured,
 # so audio URLs point back at the service itself.
@@ -91,7 +104,8 @@ def _playable(track):
 
 
 @cache
-def load_catalog(path=MANIFEST):
+def load_catalog(path=None):
+    path = path or readable_library() / "manifest.json"
     with open(path, encoding="utf-8") as file:
         manifest = json.load(file)
     playables = {t["id"]: _playable(t) for t in manifest["tracks"]

@@ -22,6 +22,8 @@ Without `PERSISTENCE` the default is sqlite, except on AWS Lambda
 import json
 import os
 import threading
+import time
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,6 +76,26 @@ def user_key(request_envelope):
         raise PersistenceException("request has no user id") from error
 
 
+# A write that finds the file locked past the busy timeout is tried again this many
+# times, after 50, 100, 200 ms.
+BUSY_RETRIES = 3
+BUSY_BACKOFF_SECONDS = 0.05
+
+
+@contextmanager
+def _creation_lock(path):
+    """An exclusive lock beside the database, between threads and processes alike
+    (flock locks belong to each opened file, so two threads exclude each other too)."""
+    import fcntl
+
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
     """Persistent attributes in a local SQLite file, created on first use.
 
@@ -94,23 +116,40 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS attributes ("
-                " id TEXT PRIMARY KEY, attributes TEXT NOT NULL)"
-            )
+            # Switching a new file to WAL needs an exclusive lock, and SQLite answers
+            # "database is locked" at once instead of waiting for it; so the first
+            # connections take turns here, and later ones find WAL already set.
+            with _creation_lock(self.path):
+                if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute(
+                    "CREATE TABLE IF NOT EXISTS attributes ("
+                    " id TEXT PRIMARY KEY, attributes TEXT NOT NULL)"
+                )
             self._local.connection = connection
         return connection
 
     def _run(self, action, sql, parameters):
         import sqlite3
 
-        try:
-            return self._connection().execute(sql, parameters).fetchone()
-        except (sqlite3.Error, OSError) as error:
-            self._local.connection = None  # start afresh next time
-            raise PersistenceException(f"cannot {action} {self.path}: {error}") from error
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                return self._connection().execute(sql, parameters).fetchone()
+            except sqlite3.OperationalError as error:
+                # The busy timeout covers most waits, not all (a WAL checkpoint or
+                # recovery can refuse at once): try again after a short pause.
+                if "locked" not in str(error) and "busy" not in str(error):
+                    return self._fail(action, error)
+                if attempt == BUSY_RETRIES:
+                    return self._fail(action, error)
+                time.sleep(BUSY_BACKOFF_SECONDS * 2 ** attempt)
+            except (sqlite3.Error, OSError) as error:
+                return self._fail(action, error)
+
+    def _fail(self, action, error):
+        self._local.connection = None  # start afresh next time
+        raise PersistenceException(f"cannot {action} {self.path}: {error}") from error
 
     def get_attributes(self, request_envelope):
         row = self._run("read", "SELECT attributes FROM attributes WHERE id = ?",

@@ -1,14 +1,52 @@
 """Run one request envelope (a dict, as JSON) through the skill; shared by every runtime."""
 
 import json
+import logging
 
 from ask_sdk_model import RequestEnvelope
 
 from .builder import build_skill
 
+log = logging.getLogger(__name__)
+
+# Alexa's envelopes nest about ten levels; the deepest thing we keep in a session is
+# a few more. Anything far deeper is not a request from a device, and would make the
+# SDK's recursive (de)serialisation run out of stack.
+MAX_DEPTH = 64
+
 
 class BadRequest(ValueError):
     """The request is not an Alexa request envelope we can read."""
+
+
+def nesting_depth(value, limit=MAX_DEPTH):
+    """How deeply lists and objects nest in `value`, counting stops past `limit`."""
+    depth, level = 0, [value]
+    while level and depth <= limit:
+        depth += 1
+        level = [child for node in level if isinstance(node, (dict, list))
+                 for child in (node.values() if isinstance(node, dict) else node)]
+        level = [node for node in level if isinstance(node, (dict, list))]
+    return depth
+
+
+def check_envelope(event):
+    """Raise BadRequest naming the first thing that makes `event` unreadable."""
+    if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
+        raise BadRequest("expected a JSON object with a 'request' object")
+    if not isinstance(event["request"].get("type"), str):
+        raise BadRequest("the request has no type")
+    if nesting_depth(event) > MAX_DEPTH:
+        raise BadRequest(f"the request nests more than {MAX_DEPTH} levels deep")
+    system = event.get("context")
+    system = system.get("System") if isinstance(system, dict) else None
+    if not isinstance(system, dict):
+        # The older envelope shape (session only, no context) is no longer sent by Alexa,
+        # and the SDK reads context.System before any handler runs.
+        raise BadRequest("the request has no context.System object")
+    for part in ("application", "user"):
+        if not isinstance(system.get(part), dict):
+            raise BadRequest(f"context.System has no {part} object")
 
 
 class Runtime:
@@ -17,9 +55,8 @@ class Runtime:
 
     def handle(self, event):
         """Request envelope (dict) in, response envelope (dict) out."""
+        check_envelope(event)
         serializer = self.skill.serializer
-        if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
-            raise BadRequest("expected a JSON object with a 'request' object")
         try:
             envelope = serializer.deserialize(json.dumps(event), RequestEnvelope)
         except Exception as error:  # the SDK raises several kinds for bad shapes
@@ -27,5 +64,12 @@ class Runtime:
             raise BadRequest(f"not a valid Alexa request of type {kind!r}: {error}") from error
         if envelope.request is None:
             raise BadRequest(f"unknown request type {event['request'].get('type')!r}")
-        response = self.skill.invoke(request_envelope=envelope, context=None)
+        try:
+            response = self.skill.invoke(request_envelope=envelope, context=None)
+        except Exception as error:
+            # The skill's own exception handler answers anything raised inside a
+            # handler; this is what escapes the SDK before or after dispatch. One line,
+            # type and message only: the request may hold a person's answers.
+            log.error("request not handled: %s: %s", type(error).__name__, error)
+            raise BadRequest(f"the request could not be handled: {error}") from error
         return serializer.serialize(response)

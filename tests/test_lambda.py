@@ -4,7 +4,6 @@ import importlib
 from pathlib import Path
 
 import pytest
-from ask_sdk_core.exceptions import AskSdkException
 from transcript import fixture
 
 from skill.runtime import BadRequest
@@ -35,7 +34,7 @@ def test_a_slot_request_through_lambda_handler(lambda_function):
 
 def test_skill_id_is_checked_when_configured(lambda_function):
     module = lambda_function(skill_id="amzn1.ask.skill.someone-else")
-    with pytest.raises(AskSdkException):
+    with pytest.raises(BadRequest, match="Skill ID Verification failed"):
         module.lambda_handler(fixture("launch"), None)
     same = lambda_function(skill_id=fixture("launch")["context"]["System"]["application"][
         "applicationId"])

@@ -120,6 +120,72 @@ def test_concurrent_threads_do_not_lose_writes(adapter):
         assert adapter.get_attributes(envelope_for(f"u{i}")) == {"visits": 1}
 
 
+def _save_at_once(adapter, person, start, failures):
+    start.wait()
+    try:
+        adapter.save_attributes(person, {"visits": 1})
+    except PersistenceException as error:
+        failures.append(error)
+
+
+def test_concurrent_first_use_of_new_databases_loses_nothing(tmp_path):
+    """32 threads open a brand-new file at once, 200 times over: every save is kept."""
+    people = [envelope_for(f"u{i}") for i in range(32)]
+    lost = 0
+    for round_number in range(200):
+        path = tmp_path / f"new-{round_number}.sqlite3"
+        shared = SQLitePersistenceAdapter(path)  # one adapter: a connection per thread
+        start = threading.Barrier(len(people))
+        failures = []
+        workers = [threading.Thread(target=_save_at_once, args=(shared, p, start, failures))
+                   for p in people]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        check = SQLitePersistenceAdapter(path)
+        lost += sum(check.get_attributes(p) != {"visits": 1} for p in people)
+        assert failures == []
+    assert lost == 0
+
+
+def _first_use(path, user, ready):
+    ready.wait()
+    SQLitePersistenceAdapter(path).save_attributes(envelope_for(user), {"visits": 1})
+
+
+def test_concurrent_processes_opening_a_new_database_lose_nothing(tmp_path):
+    context = multiprocessing.get_context("fork")
+    for round_number in range(5):
+        path = tmp_path / f"new-{round_number}.sqlite3"
+        ready = context.Barrier(6)
+        workers = [context.Process(target=_first_use, args=(path, f"p{i}", ready))
+                   for i in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+            assert worker.exitcode == 0
+        adapter = SQLitePersistenceAdapter(path)
+        assert [adapter.get_attributes(envelope_for(f"p{i}")) for i in range(6)] == [
+            {"visits": 1}] * 6
+
+
+def test_a_failed_save_is_one_log_line_and_the_reply_still_comes(tmp_path, caplog):
+    class FullDisk(SQLitePersistenceAdapter):
+        def save_attributes(self, request_envelope, attributes):
+            raise PersistenceException(f"cannot write {self.path}: disk I/O error")
+
+    runtime = Runtime(build_skill(persistence_adapter=FullDisk(tmp_path / "a.sqlite3"),
+                                  skill_id=None))
+    caplog.set_level(logging.INFO)
+    turn = Conversation(runtime, user_id="amzn1.ask.account.SECRET").launch()
+    assert "not medical advice" in turn.speech and not turn.ended
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "disk I/O error" in warnings[0].getMessage()
+    assert "SECRET" not in caplog.text and not warnings[0].exc_info
+
+
 def _write_many(path, user, count):
     adapter = SQLitePersistenceAdapter(path)
     person = envelope_for(user)

@@ -13,6 +13,7 @@ clip in `audio/steps/`, so a player can go one step at a time and devices
 without AudioPlayer can play the same files.
 """
 
+import errno
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import content
+from ..catalog import AUDIO_DIR, SET_ASIDE_SUFFIX
 from . import export, library
 from .assemble import assemble
 from .cache import TtsCache
@@ -30,7 +32,6 @@ from .engines import FallbackEngine, get_engine
 from .script import all_scripts
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-AUDIO_DIR = ROOT / "audio"
 CACHE_DIR = ROOT / ".cache" / "tts"
 LOCAL_BASE_URL = "http://127.0.0.1:5000/audio/"
 PROFILE_OF_KIND = {"routine": export.LONG, "stretch": export.CLIP, "guide": export.CLIP}
@@ -229,9 +230,31 @@ def _previous_tracks(out_dir, log):
     return {t["id"]: t for t in before["tracks"]}, True
 
 
+def exchange(first, second):
+    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE), so there is
+    no instant without either; False where the kernel or file system cannot."""
+    import ctypes
+
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
 def swap_in(staging, target):
-    """Replace `target` with `staging` using renames, keeping the old one until the end."""
-    backup = target.with_name(target.name + ".previous")
+    """Replace `target` with `staging`. Every instant leaves a complete library: exchanged
+    in one step where the system can; else by two renames with the old one set aside, which
+    readers fall back to (catalog.readable_library) and the next render puts back."""
+    if target.exists() and exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # the old library, now under that name
+        return
+    backup = target.with_name(target.name + SET_ASIDE_SUFFIX)
     shutil.rmtree(backup, ignore_errors=True)
     if target.exists():
         os.rename(target, backup)
@@ -241,8 +264,10 @@ def swap_in(staging, target):
 
 def recover(target):
     """Put back a library left aside by a render that stopped mid-swap."""
-    backup = target.with_name(target.name + ".previous")
-    if backup.exists() and not target.exists():
+    backup = target.with_name(target.name + SET_ASIDE_SUFFIX)
+    if backup.exists() and target.exists():  # stopped after the new one was in place
+        shutil.rmtree(backup, ignore_errors=True)
+    elif backup.exists():
         os.rename(backup, target)
     for stale in target.parent.glob(target.name + ".staging-*"):
         shutil.rmtree(stale, ignore_errors=True)

@@ -7,14 +7,12 @@ import os
 from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from ..catalog import MANIFEST, local_base_url
+from ..catalog import local_base_url, readable_library
 from ..runtime import BadRequest, Runtime
 from . import page
 from .verify import VerificationError, Verifier
 
 log = logging.getLogger(__name__)
-
-AUDIO_DIR = MANIFEST.parent
 
 # Largest request body accepted; Alexa's requests are a few kilobytes.
 MAX_BODY_BYTES = 256 * 1024
@@ -44,20 +42,24 @@ def create_app(runtime=None, verify=True, skill_id=None, verifier=None, **config
     verifier.verify_signature = app.config["ASK_SDK_VERIFY_SIGNATURE"]
     verifier.verify_timestamp = app.config["ASK_SDK_VERIFY_TIMESTAMP"]
 
+    def reject(reason):
+        # One line, no traceback, no body: the request may hold a person's answers.
+        log.warning("request rejected: %s", reason)
+        abort(400, description=reason)
+
     @app.post("/")
     def skill_endpoint():
         body = request.get_data(cache=False)
         try:
             event = verifier.verify(request.headers, body)
         except VerificationError as error:
-            log.warning("request rejected: %s", error)
-            abort(400, description=f"request verification failed: {error}")
+            reject(f"request verification failed: {error}")
         # Without AUDIO_BASE_URL, audio is served from here (see /audio below).
         token = local_base_url.set(request.url_root + "audio/")
         try:
             return jsonify(runtime.handle(event))
         except BadRequest as error:
-            abort(400, description=str(error))
+            reject(str(error))
         finally:
             local_base_url.reset(token)
 
@@ -65,23 +67,23 @@ def create_app(runtime=None, verify=True, skill_id=None, verifier=None, **config
     def listening_page():
         # The library for anyone without a smart speaker; POST / stays the skill.
         return render_template("listen.html", feed_url=request.url_root + "feed.xml",
-                               **page.library(AUDIO_DIR))
+                               **page.library(readable_library()))
 
     @app.get("/feed.xml")
     def podcast_feed():
-        return Response(page.feed(AUDIO_DIR, request.url_root + "audio/"),
+        return Response(page.feed(readable_library(), request.url_root + "audio/"),
                         mimetype="application/rss+xml")
 
     @app.get("/playlist.m3u")
     def playlist():
-        return Response(page.playlist(AUDIO_DIR, request.url_root + "audio/"),
+        return Response(page.playlist(readable_library(), request.url_root + "audio/"),
                         mimetype="audio/x-mpegurl")
 
     @app.get("/audio/<path:name>")
     def audio_file(name):
         # send_from_directory refuses paths outside the folder and answers
         # range requests, so players can seek.
-        return send_from_directory(AUDIO_DIR, name, conditional=True, max_age=3600)
+        return send_from_directory(readable_library(), name, conditional=True, max_age=3600)
 
     @app.errorhandler(HTTPException)
     def plain_error(error):

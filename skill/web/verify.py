@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache, cached_property
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import certifi
 from cryptography import x509
@@ -44,6 +44,7 @@ FETCH_TIMEOUT_SECONDS = 5
 MAX_CHAIN_BYTES = 64 * 1024
 CHAIN_CACHE_SIZE = 16
 
+_HIDDEN_SEPARATOR = re.compile(r"%(2e|2f|5c)", re.IGNORECASE)
 _PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
 
 
@@ -99,11 +100,18 @@ def normalize_cert_url(url: str | None) -> str:
         raise VerificationError(f"certificate URL has wrong host: {url!r}")
     if port is not None and port != 443:
         raise VerificationError(f"certificate URL has wrong port: {url!r}")
-    # Resolve "." and ".." first so "/echo.api/../x" cannot escape the prefix.
-    path = posixpath.normpath(parts.path) if parts.path else ""
+    # Escaped dots, slashes and backslashes can only hide a way out of /echo.api/.
+    if _HIDDEN_SEPARATOR.search(parts.path) or "\\" in parts.path:
+        raise VerificationError(f"certificate URL hides a path separator: {url!r}")
+    # Decode the other escapes once, then resolve "." and ".." so "/echo.api/../x"
+    # cannot escape the prefix.
+    path = unquote(parts.path)
+    if "%" in path:  # escaped twice: a server decoding again would see new separators
+        raise VerificationError(f"certificate URL is escaped twice: {url!r}")
+    path = posixpath.normpath(path) if path else ""
     if not path.startswith("/echo.api/"):
         raise VerificationError(f"certificate URL has wrong path: {url!r}")
-    return urlunsplit(("https", "s3.amazonaws.com", path, parts.query, ""))
+    return urlunsplit(("https", "s3.amazonaws.com", quote(path), parts.query, ""))
 
 
 class _ChainCache:
@@ -179,6 +187,8 @@ class Verifier:
             envelope = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise VerificationError("request body is not valid JSON") from exc
+        except RecursionError as exc:
+            raise VerificationError("request body nests too deeply") from exc
         if not isinstance(envelope, dict) or not isinstance(envelope.get("request"), dict):
             raise VerificationError("request body is not an Alexa request envelope")
         if self.verify_timestamp:

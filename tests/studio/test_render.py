@@ -10,6 +10,7 @@ import dataclasses
 import json
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 import requests
@@ -399,6 +400,62 @@ def test_recover_keeps_a_library_already_swapped_in(tmp_path):
     (previous / "manifest.json").write_text("old")
     recover(target)
     assert (target / "manifest.json").read_text() == "new"
+
+
+# Killed after the n-th file-system step of a swap: 0 (before any) up to every step.
+# With the one-step exchange there are two (exchange, remove the old library); with two
+# renames there are four (clear the set-aside name, set aside, rename in, remove).
+KILL_SWAP = """
+import os, shutil, sys
+from pathlib import Path
+from skill.studio import render
+
+staging, target, kill_after, two_renames = Path(sys.argv[1]), Path(sys.argv[2]), \\
+    int(sys.argv[3]), sys.argv[4] == "1"
+steps = 0
+
+def counted(step):
+    def run(*args, **kwargs):
+        global steps
+        if steps == kill_after:
+            os._exit(9)
+        steps += 1
+        return step(*args, **kwargs)
+    return run
+
+render.exchange = counted(lambda a, b: False) if two_renames else counted(render.exchange)
+os.rename, shutil.rmtree = counted(os.rename), counted(shutil.rmtree)
+render.swap_in(staging, target)
+"""
+
+
+@pytest.mark.parametrize(("two_renames", "kill_after"),
+                         [(False, n) for n in range(3)] + [(True, n) for n in range(5)])
+def test_a_swap_killed_at_any_step_leaves_a_readable_library(made, tmp_path, two_renames,
+                                                             kill_after):
+    import subprocess
+    import sys
+
+    from skill.catalog import readable_library
+    from skill.web import page
+
+    out_dir, cache_dir = made
+    old = snapshot(out_dir)
+    staging = out_dir.with_name("audio.staging-1")
+    shutil.copytree(out_dir, staging)
+    (staging / "tiny-guide.vtt").write_text((staging / "tiny-guide.vtt").read_text()
+                                            + "\n")  # the new library differs a little
+    new = snapshot(staging)
+    done = subprocess.run([sys.executable, "-c", KILL_SWAP, staging, out_dir, str(kill_after),
+                           "1" if two_renames else "0"], cwd=Path(__file__).parents[2])
+    assert done.returncode in (0, -9, 9)
+    served = readable_library(out_dir)
+    assert library.library_problems(served) == []
+    assert snapshot(served) in (old, new)
+    listed = page.library(served)
+    assert [t["id"] for section in listed["sections"] for t in section["tracks"]] == IDS
+    recover(out_dir)  # what the next render does first
+    assert snapshot(out_dir) in (old, new) and leftovers(out_dir) == []
 
 
 class UnreachableGtts:

@@ -83,7 +83,9 @@ def test_no_verify_warns_and_accepts_local_tools(runtime, caplog):
 
 @pytest.mark.parametrize("body, message", [
     (b"{not json", b"request verification failed"),
-    (b'{"request": {"type": "NoSuchRequest"}}', b"NoSuchRequest"),
+    (b'{"request": {"type": "NoSuchRequest"}}', b"no context.System"),
+    (b'{"request": {"type": "NoSuchRequest"}, "context": {"System": {"application": {}, '
+     b'"user": {}}}}', b"NoSuchRequest"),
     (b'{"version": "1.0", "request": "launch"}', b"request verification failed"),
 ])
 def test_malformed_requests_get_a_clear_400(runtime, body, message):

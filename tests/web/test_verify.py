@@ -96,6 +96,83 @@ def test_cert_url_is_normalised_before_fetching():
     assert normalize_cert_url(url) == CERT_URL
 
 
+# Amazon's rules for SignatureCertChainUrl, after normalising: scheme https and host
+# s3.amazonaws.com (both case-insensitive), path starting /echo.api/ (case-sensitive),
+# port 443 if given. Percent-escapes are decoded once; escaped dots, slashes and
+# backslashes, and escapes escaped twice, are refused.
+CERT_URL_VERDICTS = [
+    ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem", True),
+    ("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem", True),
+    ("https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem", True),
+    ("HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem", True),
+    ("https://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem", True),
+    ("hTtPs://s3.AmAzOnAwS.cOm/echo.api/echo-api-cert.pem", True),
+    ("https://s3.amazonaws.com/echo.api/./echo-api-cert.pem", True),
+    ("https://s3.amazonaws.com/echo.api/x/../echo-api-cert.pem", True),
+    ("https://s3.amazonaws.com/echo.api/deep/er/cert.pem", True),
+    ("https://s3.amazonaws.com/echo.api//echo-api-cert.pem", True),
+    ("https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem", True),
+    ("https://s3.amazonaws.com/echo.api/%65cho-api-cert.pem", True),
+    ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem?x=1", True),
+    (" https://s3.amazonaws.com/echo.api/echo-api-cert.pem ", True),
+    ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", False),
+    ("ftp://s3.amazonaws.com/echo.api/echo-api-cert.pem", False),
+    ("file:///echo.api/echo-api-cert.pem", False),
+    ("//s3.amazonaws.com/echo.api/echo-api-cert.pem", False),
+    ("s3.amazonaws.com/echo.api/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/ECHO.API/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api", False),
+    ("https://s3.amazonaws.com/echo.apix/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/", False),
+    ("https://s3.amazonaws.com", False),
+    ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com:80/echo.api/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com:notaport/echo.api/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com:99999/echo.api/echo-api-cert.pem", False),
+    ("https://notamazon.com/echo.api/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com.evil.com/echo.api/echo-api-cert.pem", False),
+    ("https://evil.s3.amazonaws.com/echo.api/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com./echo.api/echo-api-cert.pem", False),
+    ("https://evil.com@s3.amazonaws.com/echo.api/echo-api-cert.pem", False),
+    ("https://user:pass@s3.amazonaws.com/echo.api/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/../echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/../../echo.api/../x.pem", False),
+    ("https://s3.amazonaws.com/echo.api/%2e%2e/evil/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/%2E%2E/evil/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/.%2e/evil/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/%2e./evil/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api%2f..%2fevil/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/..%2Fevil/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo%2eapi/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/..%5cevil/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/..\\evil/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/%252e%252e/evil/echo-api-cert.pem", False),
+    ("https://s3.amazonaws.com/echo.api/%25/echo-api-cert.pem", False),
+    ("https://[::1]/echo.api/echo-api-cert.pem", False),
+    ("https://127.0.0.1/echo.api/echo-api-cert.pem", False),
+    ("", False),
+]
+
+
+def test_the_url_table_covers_enough_cases():
+    assert len(CERT_URL_VERDICTS) >= 40
+    assert len({url for url, _ in CERT_URL_VERDICTS}) == len(CERT_URL_VERDICTS)
+
+
+@pytest.mark.parametrize(("url", "valid"), CERT_URL_VERDICTS)
+def test_cert_url_verdicts(url, valid):
+    if valid:
+        normalised = normalize_cert_url(url)
+        assert normalised.startswith("https://s3.amazonaws.com/echo.api/")
+        assert ".." not in normalised and "%2" not in normalised.lower()
+    else:
+        with pytest.raises(VerificationError):
+            normalize_cert_url(url)
+
+
 # --- rule 2: certificate chain -------------------------------------------------------------
 
 
