@@ -28,7 +28,7 @@ release=${FRESH_CHECK_RELEASE:-$VERSION_CODENAME}
 mirror=${FRESH_CHECK_MIRROR:-$(
   { grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
     grep -h '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}'; } \
-  | grep -m1 -E '/debian/?$')}
+  | grep -m1 -E '/debian/?$' || true)}
 mirror=${mirror:-http://deb.debian.org/debian}
 
 cache=$repo/.cache/fresh-check
