@@ -1,8 +1,9 @@
 """AWS Lambda entry point."""
 
-from skill.runtime import Runtime
+from skill.runtime.dispatch import Runtime
+from skill.runtime.settings import Settings
 
-_runtime = Runtime()
+_runtime = Runtime(Settings.from_env())
 
 
 def lambda_handler(event, context):

@@ -56,7 +56,7 @@ sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 from alexa_ca import make_test_ca  # noqa: E402
 from turns import CONVERSATION, LAUNCH  # noqa: E402
 
-from skill.envelopes import LOCAL_APPLICATION_ID, LocalDevice  # noqa: E402
+from skill.local.device import LOCAL_APPLICATION_ID, LocalDevice  # noqa: E402
 
 HOST = "127.0.0.1"  # never anything else: this tool only talks to its own server
 

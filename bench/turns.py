@@ -151,7 +151,7 @@ def load_skills():
     import hello_skill
 
     import lambda_function
-    from skill.envelopes import LocalDevice
+    from skill.local.device import LocalDevice
     return lambda_function.lambda_handler, hello_skill.lambda_handler, LocalDevice
 
 

@@ -80,7 +80,7 @@ cp -r /etc/apt/apt.conf.d/. "$root/etc/apt/apt.conf.d/"
 environment=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
              LANG=C.UTF-8 CI="${CI:-}")
 while IFS= read -r setting; do environment+=("$setting"); done < <(
-  env | grep -E '^(PIP_[A-Z_]+|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|GIT_SSL_CAINFO|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY)=' || true)
+  env | grep -v '^PIP_FIND_LINKS=' | grep -E '^(PIP_[A-Z_]+|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|GIT_SSL_CAINFO|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY)=' || true)
 
 commit=$(git rev-parse HEAD)
 git clone -q --no-hardlinks "$repo" "$root/root/gentle-back-guide"

@@ -6,32 +6,34 @@ import logging
 import sys
 
 
-def serve(args):
+def serve(args, settings):
     # Production serving (waitress, access log, graceful stop) lives in skill/web/serving.py.
-    from .web import serving
+    from skill.web import serving
 
     if args.dev:
-        return serving.run_dev(args.host, args.port, verify=not args.no_verify)
-    return serving.run(args.host, args.port, threads=args.threads, verify=not args.no_verify)
+        return serving.run_dev(settings, args.host, args.port, verify=not args.no_verify)
+    return serving.run(settings, args.host, args.port, threads=args.threads,
+                       verify=not args.no_verify)
 
 
-def chat(args):
-    from .chat import main
+def chat(args, settings):
+    from skill.local.chat import main
 
-    return main()
-
-
-def speaker(args):
-    from .speaker import main
-
-    return main(inputs=args.input, output_dir=args.output_dir)
+    return main(settings)
 
 
-def render(args):
-    from .studio.render import render as render_library
+def speaker(args, settings):
+    from skill.local.speaker import main
+
+    return main(settings, inputs=args.input, output_dir=args.output_dir)
+
+
+def render(args, settings):
+    from skill.studio.render import render as render_library
 
     report = render_library(engine=args.engine, force=args.force, only=args.only or None,
-                            base_url=args.base_url, jobs=args.jobs,
+                            base_url=args.base_url or settings.audio_base_url, jobs=args.jobs,
+                            out_dir=settings.audio_dir,
                             ambient_db=-38.0 if args.ambient else None)
     print(f"rendered {len(report.rendered)} track(s), kept {len(report.reused)} unchanged; "
           f"{report.lines_synthesised} line(s) synthesised with {report.engine['engine']} "
@@ -39,16 +41,16 @@ def render(args):
     return 0
 
 
-def models(args):
-    from .model_source import MODEL_DIR, write_models
+def models(args, settings):
+    from skill.language.model import MODEL_DIR, write_models
 
     for path in write_models(args.out or MODEL_DIR):
         print(f"wrote {path}")
     return 0
 
 
-def publish_audio(args):
-    from .publish import PublishError, publish
+def publish_audio(args, settings):
+    from skill.deploy.publish import PublishError, publish
 
     try:
         report = publish(args.bucket, prefix=args.prefix, delete=args.delete,
@@ -60,16 +62,16 @@ def publish_audio(args):
     return 0
 
 
-def package(args):
-    from .package import BUILD_DIR, SIZE_GOAL, build, describe
+def package(args, settings):
+    from skill.deploy.lambda_bundle import BUILD_DIR, SIZE_GOAL, build, describe
 
     bundle = build(args.out or BUILD_DIR)
     print(describe(bundle))
     return 0 if bundle.size < SIZE_GOAL else 1
 
 
-def skill_package(args):
-    from .skill_package import REPO, write_files
+def skill_package(args, settings):
+    from skill.deploy.skill_package import REPO, write_files
 
     for path in write_files(args.out or REPO, lambda_arn=args.lambda_arn):
         print(f"wrote {path}")
@@ -138,11 +140,18 @@ def parser():
     return top
 
 
-def main(argv=None):
+def main(argv=None, environ=None):
+    from skill.runtime.settings import Settings
+
     args = parser().parse_args(argv)
     logging.basicConfig(level=getattr(args, "log_level", logging.INFO),
                         format="%(levelname)s %(name)s: %(message)s")
-    return args.run(args)
+    try:
+        settings = Settings.from_env(environ)
+    except ValueError as error:
+        print(f"python -m skill: {error}", file=sys.stderr)
+        return 2
+    return args.run(args, settings)
 
 
 if __name__ == "__main__":

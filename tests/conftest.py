@@ -1,31 +1,30 @@
-"""Shared fixtures: a skill with its own temporary store, and a conversation with it."""
+"""Shared fixtures: a skill with its own temporary store, and a conversation with it.
+
+Tests hand the code its settings (transcript.settings_for_tests); none sets environment
+variables to configure it.
+"""
 
 import pytest
-from transcript import Conversation
+from transcript import Conversation, runtime_with, settings_for_tests
 
-from skill.builder import build_skill
-from skill.persistence import GuardedAdapter, SQLitePersistenceAdapter
-from skill.runtime import Runtime
+from skill.runtime.persistence import GuardedAdapter, SQLitePersistenceAdapter
 
 
 @pytest.fixture
-def adapter(tmp_path):
-    return GuardedAdapter(SQLitePersistenceAdapter(tmp_path / "attributes.sqlite3"))
+def settings(tmp_path):
+    return settings_for_tests(persistence="sqlite", db_path=tmp_path / "attributes.sqlite3")
+
+
+@pytest.fixture
+def adapter(settings):
+    return GuardedAdapter(SQLitePersistenceAdapter(settings.db_path))
 
 
 @pytest.fixture
 def runtime(adapter):
-    return Runtime(build_skill(persistence_adapter=adapter, skill_id=None))
+    return runtime_with(adapter)
 
 
 @pytest.fixture
 def convo(runtime):
     return Conversation(runtime)
-
-
-@pytest.fixture(autouse=True)
-def _local_state(tmp_path, monkeypatch):
-    """Nothing a test runs may write to the real home folder."""
-    monkeypatch.setenv("SKILL_DB", str(tmp_path / "default.sqlite3"))
-    monkeypatch.delenv("SKILL_ID", raising=False)
-    monkeypatch.setenv("AUDIO_BASE_URL", "https://audio.example.test/audio/")

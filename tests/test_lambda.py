@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from transcript import fixture
 
-from skill.runtime import BadRequest
+from skill.runtime.dispatch import BadRequest
 
 
 @pytest.fixture

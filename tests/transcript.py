@@ -1,48 +1,41 @@
 """Transcript-style helpers: real request JSON in, the guide's words out.
 
-A `Conversation` deep-copies the envelopes in tests/fixtures, fills in the
-intent and slots, and carries session attributes from turn to turn just as
-Alexa does.
-
-A device can announce the AudioPlayer and APL interfaces. With AudioPlayer a
-tiny simulated `Player` follows the Play, Stop and ClearQueue directives in
-each response, puts its state in `context.AudioPlayer` of every request, and
-sends the device's own requests (AudioPlayer events, its buttons, errors),
-which carry no session:
+A `Conversation` is the simulated device of skill.local.device fed with the envelopes in
+tests/fixtures (deep-copied per request), on a clock the test moves. It carries session
+attributes from turn to turn just as Alexa does, and its player follows the directives and
+sends the device's own requests, which carry no session:
 
     convo = Conversation(runtime, audio_player=True)
-    convo.say(intents.PLAY_ROUTINE)                 # Play daily:0
+    convo.hear("let's stretch")                    # through the phrase matcher: Play daily:0
     convo.event("AudioPlayer.PlaybackStarted")
     convo.listen(12_345)
-    convo.say(intents.PAUSE)                        # Stop
+    convo.say(intents.PAUSE)                        # an intent by name: Stop
     convo.event("AudioPlayer.PlaybackStopped")      # daily:0 at 12345 ms
+
+`transcript(convo, [...])` reads like a conversation: "U:" lines are what a person says
+(sent through the matcher), "A:" lines are the guide's whole reply.
 """
 
 import copy
 import json
-import uuid
-from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 
-from skill import intents
-from skill.speech import plain
+from skill.language.matcher import PhraseMatcher
+from skill.local.device import FROM_PLAYER, Device, Reply
+from skill.runtime.alexa import intents
+from skill.runtime.builder import build_skill
+from skill.runtime.dispatch import Runtime
+from skill.runtime.playback.catalog import load_catalog
+from skill.runtime.settings import AUDIO_DIR, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
+AUDIO_BASE_URL = "https://audio.example.test/audio/"
+# The committed library, with the audio address the test settings give.
+CATALOG = load_catalog(AUDIO_DIR).for_request(AUDIO_BASE_URL)
+Turn = Reply  # a turn of the conversation is the skill's reply, read
 _loaded = {}
-
-AUDIO_PLAYER = "AudioPlayer"
-APL = "Alexa.Presentation.APL"
-APL_INTERFACE = {"runtime": {"maxVersion": "2024.1"}}
-# What the player is doing once it has sent each of its events.
-ACTIVITY_AFTER = {
-    "AudioPlayer.PlaybackStarted": "PLAYING",
-    "AudioPlayer.PlaybackNearlyFinished": "PLAYING",
-    "AudioPlayer.PlaybackFinished": "FINISHED",
-    "AudioPlayer.PlaybackStopped": "STOPPED",
-    "AudioPlayer.PlaybackFailed": "STOPPED",
-}
-_FROM_PLAYER = object()
 
 
 def fixture(name):
@@ -52,180 +45,62 @@ def fixture(name):
     return copy.deepcopy(_loaded[name])
 
 
-@dataclass
-class Turn:
-    envelope: dict   # the response envelope
-    request: dict    # the request envelope that caused it
-
-    @property
-    def response(self):
-        return self.envelope["response"]
-
-    @property
-    def ssml(self):
-        return (self.response.get("outputSpeech") or {}).get("ssml", "")
-
-    @property
-    def speech(self):
-        return plain(self.ssml)
-
-    @property
-    def reprompt(self):
-        reprompt = self.response.get("reprompt") or {}
-        return plain((reprompt.get("outputSpeech") or {}).get("ssml", ""))
-
-    @property
-    def ended(self):
-        return self.response.get("shouldEndSession") is not False
-
-    @property
-    def attributes(self):
-        return self.envelope.get("sessionAttributes") or {}
-
-    @property
-    def directives(self):
-        return self.response.get("directives") or []
-
-    @property
-    def directive_types(self):
-        return [d["type"] for d in self.directives]
-
-    @property
-    def plays(self):
-        return [d for d in self.directives if d["type"] == "AudioPlayer.Play"]
-
-    @property
-    def stream(self):
-        """The stream of the one Play directive, or None when nothing plays."""
-        plays = self.plays
-        assert len(plays) <= 1, f"{len(plays)} Play directives in one response"
-        return plays[0]["audioItem"]["stream"] if plays else None
+@cache
+def matcher(locale="en-US"):
+    return PhraseMatcher.for_locale(locale)
 
 
-@dataclass
-class Player:
-    """The device's audio player, as far as the skill can tell: what is current, where
-    in it, what it is doing, and what is queued after it."""
+class Clock:
+    """Time as the test says it passes (seconds)."""
 
-    token: str = None
-    offset_ms: int = 0
-    activity: str = "IDLE"
-    queue: list = field(default_factory=list)   # streams enqueued, in order
+    def __init__(self):
+        self.now = 0.0
 
-    def context(self):
-        """`context.AudioPlayer` as the device sends it."""
-        if self.token is None:
-            return {"playerActivity": self.activity}
-        return {"token": self.token, "offsetInMilliseconds": self.offset_ms,
-                "playerActivity": self.activity}
-
-    def start(self, stream):
-        self.token, self.offset_ms = stream["token"], stream.get("offsetInMilliseconds", 0)
-        self.activity = "PLAYING"
-
-    def obey(self, response):
-        """Follow the AudioPlayer directives of a response."""
-        for directive in response.get("directives") or []:
-            kind = directive["type"]
-            if kind == "AudioPlayer.Play":
-                stream = directive["audioItem"]["stream"]
-                behavior = directive["playBehavior"]
-                if behavior == "ENQUEUE":
-                    self.queue.append(stream)
-                elif behavior == "REPLACE_ENQUEUED":
-                    self.queue = [stream]
-                else:
-                    self.queue = []
-                    self.start(stream)
-            elif kind == "AudioPlayer.Stop":
-                self.activity = "STOPPED" if self.token else self.activity
-            elif kind == "AudioPlayer.ClearQueue":
-                self.queue = []
-                if directive.get("clearBehavior") == "CLEAR_ALL" and self.token:
-                    self.activity = "STOPPED"
-
-    def next_in_queue(self):
-        """Move on to the first queued stream; False when nothing was queued."""
-        if not self.queue:
-            return False
-        self.start(self.queue.pop(0))
-        return True
+    def __call__(self):
+        return self.now
 
 
 class Conversation:
-    """One person, one device: launch, then say intents turn by turn."""
+    """One person, one device: launch, then say phrases or intents turn by turn."""
 
-    def __init__(self, runtime, user_id=None, audio_player=False, apl=False):
+    def __init__(self, runtime, user_id=None, audio_player=False, apl=False, locale="en-US"):
         self.runtime = runtime
-        self.user_id = user_id or f"amzn1.ask.account.TEST{uuid.uuid4().hex.upper()}"
-        self.session_id = None
-        self.attributes = {}
+        self.clock = Clock()
+        self.device = Device(user_id=user_id, locale=locale, audio_player=audio_player,
+                             apl=apl, template=fixture, clock=self.clock)
+        self.matcher = matcher(locale)
         self.turns = []
-        self.audio_player = audio_player
-        self.interfaces = {}
-        if audio_player:
-            self.interfaces[AUDIO_PLAYER] = {}
-        if apl:
-            self.interfaces[APL] = copy.deepcopy(APL_INTERFACE)
-        self.player = Player()
 
-    def _device(self, envelope):
-        """This person, this device: user id, interfaces, and the player's state."""
-        system = envelope["context"]["System"]
-        system["user"]["userId"] = self.user_id
-        if self.interfaces:
-            system["device"]["supportedInterfaces"] = copy.deepcopy(self.interfaces)
-        if self.audio_player:
-            envelope["context"][AUDIO_PLAYER] = self.player.context()
-        return envelope
+    @property
+    def user_id(self):
+        return self.device.user_id
+
+    @property
+    def player(self):
+        return self.device.player
+
+    @property
+    def attributes(self):
+        return self.device.attributes
 
     def _run(self, envelope):
-        turn = Turn(self.runtime.handle(envelope), envelope)
-        self.player.obey(turn.response)
-        self.turns.append(turn)
-        return turn
-
-    def _send(self, envelope):
-        new = self.session_id is None
-        if new:
-            self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
-            self.attributes = {}
-        envelope["session"].update(new=new, sessionId=self.session_id,
-                                   attributes=copy.deepcopy(self.attributes))
-        for holder in (envelope["session"], envelope["context"]["System"]):
-            holder["user"]["userId"] = self.user_id
-        self._device(envelope)
-        turn = Turn(self.runtime.handle(envelope), envelope)
-        self.player.obey(turn.response)
-        self.attributes = turn.attributes
-        if turn.ended:
-            self.session_id = None
+        turn = self.device.receive(self.runtime.handle(envelope), envelope)
         self.turns.append(turn)
         return turn
 
     def launch(self):
-        self.session_id = None
-        return self._send(fixture("launch"))
+        return self._run(self.device.launch())
 
     def say(self, intent_name, **slots):
-        """slots: name=(spoken value, resolved id or None)."""
-        envelope = fixture("intent")
-        intent = {"name": intent_name, "confirmationStatus": "NONE"}
-        if slots:
-            envelope_slots = fixture("intent_with_slot")["request"]["intent"]["slots"]
-            template = envelope_slots["topic"]
-            intent["slots"] = {}
-            for name, (value, value_id) in slots.items():
-                slot = copy.deepcopy(template)
-                slot.update(name=name, value=value)
-                resolution = slot["resolutions"]["resolutionsPerAuthority"][0]
-                if value_id:
-                    resolution["values"] = [{"value": {"name": value, "id": value_id}}]
-                else:
-                    resolution.update(status={"code": "ER_SUCCESS_NO_MATCH"}, values=[])
-                intent["slots"][name] = slot
-        envelope["request"]["intent"] = intent
-        return self._send(envelope)
+        """An intent by name; slots: name=(spoken value, resolved id or None)."""
+        return self._run(self.device.intent(intent_name, slots))
+
+    def hear(self, phrase):
+        """What a person says, matched to an intent as the model would."""
+        if self.matcher.is_launch(phrase):
+            return self.launch()
+        found = self.matcher.match(phrase)
+        return self._run(self.device.intent(found.intent, found.slots))
 
     def yes(self):
         return self.say(intents.YES)
@@ -237,46 +112,15 @@ class Conversation:
         return self.say(intents.NOT_SURE)
 
     def end_session(self):
-        turn = self._send(fixture("session_ended"))
-        self.session_id = None
-        return turn
+        return self._run(self.device.session_ended())
 
-    # --- the device's own requests: no session ---------------------------------------
-
-    def event(self, request_type, token=_FROM_PLAYER, offset_ms=None, **fields):
-        """An AudioPlayer, PlaybackController or System request from this device.
-
-        `token` and `offset_ms` default to what the player holds; `token=None`
-        sends none. `fields` are added to the request as they are (error=...).
-        The session in progress, if any, is left as it is.
-        """
-        envelope = fixture(request_type)
-        assert "session" not in envelope
-        player = self.player
-        if token is not _FROM_PLAYER:
-            player.token = token
-        if offset_ms is not None:
-            player.offset_ms = offset_ms
-        player.activity = ACTIVITY_AFTER.get(request_type, player.activity)
-        self._device(envelope)
-        envelope["context"][AUDIO_PLAYER] = player.context()
-        request = envelope["request"]
-        if request_type.startswith("AudioPlayer."):
-            request.pop("token", None)
-            if player.token is not None:
-                request["token"] = player.token
-            if "offsetInMilliseconds" in request:
-                request["offsetInMilliseconds"] = player.offset_ms
-            if "currentPlaybackState" in request:
-                request["currentPlaybackState"] = {**player.context(),
-                                                   "playerActivity": "PLAYING"}
-        request.update(fields)
-        return self._run(envelope)
+    def event(self, request_type, token=FROM_PLAYER, offset_ms=None, **fields):
+        """An AudioPlayer, PlaybackController or System request from this device."""
+        return self._run(self.device.event(request_type, token, offset_ms, **fields))
 
     def listen(self, ms):
-        """Time passes while the audio plays."""
-        if self.player.activity == "PLAYING":
-            self.player.offset_ms += ms
+        """Time passes (while the audio plays, the player's offset moves on)."""
+        self.clock.now += ms / 1000
 
     def memory(self, adapter):
         """What `adapter` keeps about this person (persistent attributes)."""
@@ -294,3 +138,35 @@ class Conversation:
         if self.player.next_in_queue():
             self.event("AudioPlayer.PlaybackStarted")
         return finished
+
+
+def transcript(convo, lines):
+    """Play a conversation: "U: <phrase>" is said (the first may be the launch phrase),
+    "A: <reply>" must be the whole reply, word for word. Returns the turns."""
+    turns, expected = [], []
+    for line in lines:
+        who, _, text = line.partition(": ")
+        if who == "U":
+            turns.append(convo.hear(text))
+            expected.append(None)
+        elif who == "A":
+            assert turns, f"a reply before anything was said: {line!r}"
+            expected[-1] = text
+        else:
+            raise ValueError(f"transcript lines start with 'U: ' or 'A: ', not {line!r}")
+    for turn, reply in zip(turns, expected, strict=True):
+        if reply is not None:
+            assert turn.speech == reply, f"\nwanted: {reply}\n   got: {turn.speech}"
+    return turns
+
+
+def settings_for_tests(**overrides):
+    """Settings for tests: nothing remembered unless a test brings a store, audio on a
+    public HTTPS address."""
+    return Settings(**{"persistence": "none", "audio_base_url": AUDIO_BASE_URL, **overrides})
+
+
+def runtime_with(adapter, **overrides):
+    """The skill with `adapter` as its store (None: nothing remembered)."""
+    settings = settings_for_tests(**overrides)
+    return Runtime(settings, build_skill(settings, adapter))

@@ -1,6 +1,6 @@
 """The words of the conversation itself: help, offers, fallbacks, errors."""
 
-from .guide import DISCLAIMER, MENU
+from skill.content.guide import DISCLAIMER, MENU
 
 HELP = (
     "I'm a guide to the psoas, a deep muscle that can be behind back pain. "

@@ -56,3 +56,14 @@ SCREEN_BODY = (
 SCREEN_HINT = "Try: \"what is the psoas\" or \"let's stretch\""
 
 GOODBYE = "Take good care of your back. Goodbye."
+
+# The library's name, and its podcast feed's channel.
+LIBRARY_TITLE = "Gentle back guide"
+FEED_CHANNEL = {
+    "title": LIBRARY_TITLE,
+    "author": "Gentle back guide",
+    "description": ("Guided gentle stretches for the psoas, the deep muscle that links the "
+                    "upper body to the lower body, and a short guide to psoas-related back "
+                    "pain. " + DISCLAIMER + " In an emergency, call your local "
+                    "emergency number."),
+}

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydub import AudioSegment
 
-from . import sounds
-from .script import Chime, Hold, Mark, Pause, Say
+from skill.studio import sounds
+from skill.studio.script import Chime, Hold, Mark, Pause, Say
 
 FRAME_RATE = 24000
 CHIME_CAPTION = "(soft chime)"

@@ -30,28 +30,31 @@ their durations add up to the routine's. Everything written here is
 deterministic, so a render that changes nothing leaves every file byte-identical.
 """
 
-import contextlib
-import hashlib
-import html
-import json
-import os
-import re
-import tempfile
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
-from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 import jsonschema
 
-LIBRARY_TITLE = "Gentle back guide"
-MANIFEST = "manifest.json"
-STEPS = "steps"  # the folder of the routines' step clips
-PLAYLIST = "playlist.m3u"
-FEED = "feed.xml"
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-ET.register_namespace("itunes", ITUNES)
+from skill.content.guide import LIBRARY_TITLE
+from skill.runtime import library as library_format
+from skill.runtime.library import (
+    FEED,
+    MANIFEST,
+    PLAYLIST,
+    STEPS,
+    base_url,
+    check_cues,
+    dump_manifest,
+    feed,
+    file_url,
+    parse_vtt,
+    playlist,
+    sha256_of,
+    steps_of,
+    to_vtt,
+    vtt_time,
+    write_text,
+)
 
 # Manifest track keys, in the order they are written.
 TRACK_KEYS = ("id", "title", "kind", "description", "track_number", "file", "captions",
@@ -123,103 +126,7 @@ MANIFEST_SCHEMA = {
 }
 
 
-# -- captions ---------------------------------------------------------------------------
-
-def _timestamp(ms: int) -> str:
-    hours, ms = divmod(ms, 3_600_000)
-    minutes, ms = divmod(ms, 60_000)
-    seconds, ms = divmod(ms, 1000)
-    return f"{hours:02}:{minutes:02}:{seconds:02}.{ms:03}"
-
-
-def _check_cues(cues: list[dict]) -> None:
-    """Cues must be in order, each ending after it starts and before the next begins."""
-    previous_end = 0
-    for n, cue in enumerate(cues, 1):
-        start, end = cue["start_ms"], cue["end_ms"]
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
-            raise ValueError(f"cue {n}: needs whole milliseconds 0 <= start < end")
-        if start < previous_end:
-            raise ValueError(f"cue {n} starts at {_timestamp(start)}, before the previous "
-                             f"cue ends at {_timestamp(previous_end)}")
-        previous_end = end
-
-
-def to_vtt(cues: list[dict]) -> str:
-    """WebVTT text for cues of {"start_ms", "end_ms", "text"} and an optional "id"."""
-    _check_cues(cues)
-    blocks = ["WEBVTT"]
-    for n, cue in enumerate(cues, 1):
-        lines = [line.strip() for line in cue["text"].strip().splitlines()]
-        if not all(lines):
-            raise ValueError(f"cue {n}: text must not be empty or contain blank lines")
-        ident = str(cue.get("id", ""))
-        if "-->" in ident or "\n" in ident:
-            raise ValueError(f"cue {n}: identifier {ident!r} may not hold '-->' or a newline")
-        timing = f"{_timestamp(cue['start_ms'])} --> {_timestamp(cue['end_ms'])}"
-        text = [html.escape(line, quote=False) for line in lines]
-        blocks.append("\n".join(([ident] if ident else []) + [timing] + text))
-    return "\n\n".join(blocks) + "\n"
-
-
-def write_captions(path: str | os.PathLike, cues: list[dict]) -> None:
-    _write_text(path, to_vtt(cues))
-
-
-_TIME = re.compile(r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})")
-
-
-def _parse_time(text: str) -> int:
-    match = _TIME.fullmatch(text)
-    if match is None:
-        raise ValueError(f"bad timestamp {text!r}")
-    h, m, s, ms = (int(g or 0) for g in match.groups())
-    return ((h * 60 + m) * 60 + s) * 1000 + ms
-
-
-def parse_vtt(text: str) -> list[dict]:
-    """Cues of a WebVTT file as {"start_ms", "end_ms", "text"} (and "id" when given)."""
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if not re.fullmatch(r"WEBVTT([ \t].*)?", lines[0]):
-        raise ValueError("not WebVTT: the first line must be 'WEBVTT'")
-    blocks, block = [], []
-    for number, line in enumerate(lines + [""], 1):
-        if line.strip():
-            block.append((number, line))
-        elif block:
-            blocks.append(block)
-            block = []
-    cues = []
-    for block in blocks[1:]:  # the first block is the header
-        number, first = block[0]
-        if re.match(r"(NOTE|STYLE|REGION)(\s|$)", first):
-            continue
-        body = [line for _, line in block]
-        ident = "" if "-->" in first else body.pop(0)
-        if not body or "-->" not in body[0]:
-            raise ValueError(f"line {number}: a cue needs a timing line 'start --> end'")
-        start, _, rest = body[0].partition("-->")
-        cue = {"start_ms": _parse_time(start.strip()),
-               "end_ms": _parse_time((rest.split() or [""])[0]),
-               "text": html.unescape("\n".join(body[1:]))}
-        cues.append({"id": ident, **cue} if ident else cue)
-    return cues
-
-
 # -- manifest ---------------------------------------------------------------------------
-
-def _base_url(url: str) -> str:
-    """An absolute http(s) URL ending in "/", so file names can simply be appended."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"base URL must be an absolute http(s) URL, not {url!r}")
-    return url if url.endswith("/") else url + "/"
-
-
-def _url(base_url: str, entry: dict) -> str:
-    return _base_url(base_url) + quote(entry["file"])
-
 
 def _track(entry: dict) -> dict:
     known = {key: entry[key] for key in TRACK_KEYS if key in entry}
@@ -227,9 +134,9 @@ def _track(entry: dict) -> dict:
     return known | extra
 
 
-def manifest(entries: list[dict], base_url: str, library_title: str = LIBRARY_TITLE) -> dict:
+def manifest(entries: list[dict], base: str, library_title: str = LIBRARY_TITLE) -> dict:
     """The library manifest: every entry without its cues, keys in a fixed order."""
-    return {"version": 1, "title": library_title, "base_url": _base_url(base_url),
+    return {"version": 1, "title": library_title, "base_url": base_url(base),
             "tracks": [_track(entry) for entry in entries]}
 
 
@@ -243,15 +150,10 @@ def _manifest_problems(data) -> list[str]:
             problems += [f"tracks: {key} {value!r} appears more than once"
                          for value in sorted(set(values), key=values.index)
                          if values.count(value) > 1]
-        steps = [step["file"] for track in data["tracks"] for step in _steps(track)]
+        steps = [step["file"] for track in data["tracks"] for step in steps_of(track)]
         problems += [f"tracks: step file {name!r} appears more than once"
                      for name in sorted(set(steps), key=steps.index) if steps.count(name) > 1]
     return problems
-
-
-def _steps(track: dict) -> list[dict]:
-    """The timeline entries of a track that have a clip of their own."""
-    return [step for step in track["timeline"] if "file" in step]
 
 
 def validate_manifest(data) -> None:
@@ -261,28 +163,18 @@ def validate_manifest(data) -> None:
         raise ValueError("invalid manifest: " + "; ".join(problems))
 
 
-def _dump_json(data) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_manifest(directory: str | os.PathLike, manifest: dict) -> None:
+def write_manifest(directory: Path | str, manifest: dict) -> None:
     validate_manifest(manifest)
-    _write_text(Path(directory) / MANIFEST, _dump_json(manifest))
+    write_text(Path(directory) / MANIFEST, dump_manifest(manifest))
 
 
-def _load_json(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"{path}: not valid JSON ({error})") from None
-
-
-def read_manifest(directory: str | os.PathLike) -> dict | None:
-    """The manifest in directory, None when there is none; ValueError when malformed."""
+def read_manifest(directory: Path | str) -> dict | None:
+    """The manifest in directory after its checks, None when there is none; ValueError when
+    it is malformed."""
     path = Path(directory) / MANIFEST
     if not path.exists():
         return None
-    data = _load_json(path)
+    data = library_format.read_manifest(directory)
     try:
         validate_manifest(data)
     except ValueError as error:
@@ -290,97 +182,9 @@ def read_manifest(directory: str | os.PathLike) -> dict | None:
     return data
 
 
-# -- playlist and feed ------------------------------------------------------------------
-
-def _seconds(ms: int) -> int:
-    return (ms + 500) // 1000
-
-
-def _clock(ms: int) -> str:
-    minutes, seconds = divmod(_seconds(ms), 60)
-    return f"{minutes // 60:02}:{minutes % 60:02}:{seconds:02}"
-
-
-def playlist(entries: list[dict], base_url: str) -> str:
-    """An extended M3U playlist of the tracks, with absolute URLs."""
-    lines = ["#EXTM3U"]
-    for entry in entries:
-        title = " ".join(entry["title"].split())
-        lines += [f"#EXTINF:{_seconds(entry['duration_ms'])},{title}", _url(base_url, entry)]
-    return "\n".join(lines) + "\n"
-
-
-def _rfc2822(timestamp: str) -> str:
-    moment = datetime.fromisoformat(timestamp)
-    if moment.tzinfo is None:
-        raise ValueError(f"published time {timestamp!r} needs a time zone")
-    return format_datetime(moment.astimezone(UTC), usegmt=True)
-
-
-def _guid(entry: dict) -> str:
-    """A new guid whenever the audio changes, so podcast apps fetch it again."""
-    return f"{entry['id']}-{entry['sha256'][:12]}"
-
-
-def feed(entries: list[dict], base_url: str, *, title: str, description: str, author: str,
-         language: str = "en-us", image_url: str | None = None) -> str:
-    """A podcast RSS 2.0 feed; description is the channel's text, disclaimer included."""
-    if not description.strip():
-        raise ValueError("the feed needs a description carrying the disclaimer")
-
-    def add(parent, tag, text=None, /, **attrib):  # attrib may include "text"
-        element = ET.SubElement(parent, tag, attrib)
-        element.text = text
-        return element
-
-    def itunes(tag):
-        return f"{{{ITUNES}}}{tag}"
-
-    rss = ET.Element("rss", version="2.0")
-    channel = add(rss, "channel")
-    add(channel, "title", title)
-    add(channel, "link", _base_url(base_url))
-    add(channel, "description", description)
-    add(channel, "language", language)
-    if entries:
-        add(channel, "pubDate", _rfc2822(max(e["published"] for e in entries)))
-    add(channel, itunes("author"), author)
-    add(channel, itunes("summary"), description)
-    add(channel, itunes("category"), text="Health & Fitness")
-    add(channel, itunes("explicit"), "false")
-    if image_url:
-        add(channel, itunes("image"), href=image_url)
-    for entry in entries:
-        item = add(channel, "item")
-        add(item, "title", entry["title"])
-        add(item, "description", entry["description"])
-        add(item, "guid", _guid(entry), isPermaLink="false")
-        add(item, "pubDate", _rfc2822(entry["published"]))
-        add(item, "enclosure", url=_url(base_url, entry), length=str(entry["bytes"]),
-            type=entry.get("mime_type", "audio/mpeg"))
-        add(item, itunes("duration"), _clock(entry["duration_ms"]))
-        add(item, itunes("episode"), str(entry["track_number"]))
-    ET.indent(rss)
-    return ET.tostring(rss, encoding="UTF-8", xml_declaration=True).decode() + "\n"
-
-
 # -- writing ----------------------------------------------------------------------------
 
-def _write_text(path: str | os.PathLike, text: str) -> None:
-    """Write through a temporary file in the same folder, then move it into place."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)  # a temporary file starts private; the library is not
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
-
-
-def write_library(directory: str | os.PathLike, entries: list[dict], base_url: str, *,
+def write_library(directory: Path | str, entries: list[dict], base: str, *,
                   library_title: str = LIBRARY_TITLE, **feed_options) -> dict:
     """Write captions, manifest, playlist and feed into a staging directory.
 
@@ -388,25 +192,20 @@ def write_library(directory: str | os.PathLike, entries: list[dict], base_url: s
     Returns the manifest.
     """
     directory = Path(directory)
-    data = manifest(entries, base_url, library_title)
+    data = manifest(entries, base, library_title)
     validate_manifest(data)  # before writing anything
     feed_options.setdefault("title", library_title)
-    feed_text = feed(entries, base_url, **feed_options)
+    feed_text = feed(entries, base, **feed_options)
     for entry in entries:
         if "cues" in entry:  # a track carried over from the last render brings its file
-            write_captions(directory / entry["captions"], entry["cues"])
+            write_text(directory / entry["captions"], to_vtt(entry["cues"]))
     write_manifest(directory, data)
-    _write_text(directory / PLAYLIST, playlist(entries, base_url))
-    _write_text(directory / FEED, feed_text)
+    write_text(directory / PLAYLIST, playlist(entries, base))
+    write_text(directory / FEED, feed_text)
     return data
 
 
 # -- checking ---------------------------------------------------------------------------
-
-def sha256_of(path: str | os.PathLike) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
 
 def _file_problems(directory: Path, name: str, size: int, digest: str) -> list[str]:
     path = directory / name
@@ -421,7 +220,7 @@ def _file_problems(directory: Path, name: str, size: int, digest: str) -> list[s
 
 def _step_problems(directory: Path, track: dict) -> list[str]:
     """Each step clip is there as listed, and together they last as long as the track."""
-    steps = _steps(track)
+    steps = steps_of(track)
     problems = []
     for step in steps:
         problems += _file_problems(directory, step["file"], step["bytes"], step["sha256"])
@@ -440,13 +239,13 @@ def _track_problems(directory: Path, track: dict) -> list[str]:
         return problems + [f"{captions.name}: listed in the manifest but missing"]
     try:
         cues = parse_vtt(captions.read_text(encoding="utf-8"))
-        _check_cues(cues)
+        check_cues(cues)
     except (UnicodeDecodeError, ValueError) as error:
         return problems + [f"{captions.name}: {error}"]
     if cues and cues[-1]["end_ms"] > track["duration_ms"]:
         problems.append(f"{captions.name}: the last cue ends at "
-                        f"{_timestamp(cues[-1]['end_ms'])}, after the audio "
-                        f"({_timestamp(track['duration_ms'])})")
+                        f"{vtt_time(cues[-1]['end_ms'])}, after the audio "
+                        f"({vtt_time(track['duration_ms'])})")
     return problems
 
 
@@ -463,7 +262,7 @@ def _feed_problems(directory: Path, data: dict) -> list[str]:
     found = {e.get("url"): e for e in root.iterfind("channel/item/enclosure")}
     problems = []
     for track in data["tracks"]:
-        url = _url(data["base_url"], track)
+        url = file_url(data["base_url"], track["file"])
         enclosure = found.pop(url, None)
         if enclosure is None:
             problems.append(f"{FEED}: no episode for {url}")
@@ -476,14 +275,14 @@ def _feed_problems(directory: Path, data: dict) -> list[str]:
     return problems + [f"{FEED}: episode {url} is not in the manifest" for url in found]
 
 
-def library_problems(directory: str | os.PathLike) -> list[str]:
+def library_problems(directory: Path | str) -> list[str]:
     """Everything wrong with a library folder as delivered; empty when it is sound."""
     directory = Path(directory)
     path = directory / MANIFEST
     if not path.is_file():
         return [f"{MANIFEST}: missing"]
     try:
-        data = _load_json(path)
+        data = library_format.read_manifest(directory)
     except ValueError as error:
         return [str(error)]
     problems = [f"{MANIFEST}: {problem}" for problem in _manifest_problems(data)]
@@ -495,7 +294,7 @@ def library_problems(directory: str | os.PathLike) -> list[str]:
     problems += [f"{p.name}: in the folder but not in the manifest"
                  for pattern in ("*.mp3", "*.vtt") for p in sorted(directory.glob(pattern))
                  if p.name not in listed]
-    steps = {step["file"] for track in data["tracks"] for step in _steps(track)}
+    steps = {step["file"] for track in data["tracks"] for step in steps_of(track)}
     if (directory / STEPS).is_dir():
         problems += [f"{STEPS}/{p.name}: in the folder but not in the manifest"
                      for p in sorted((directory / STEPS).iterdir())

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import content
-from ..catalog import AUDIO_DIR, SET_ASIDE_SUFFIX
-from . import export, library
-from .assemble import assemble
-from .cache import TtsCache
-from .engines import FallbackEngine, get_engine
-from .script import all_scripts
+from skill.content import guide
+from skill.runtime.library import SET_ASIDE_SUFFIX
+from skill.runtime.settings import AUDIO_DIR
+from skill.studio import export, library
+from skill.studio.assemble import assemble
+from skill.studio.cache import TtsCache
+from skill.studio.engines import FallbackEngine, get_engine
+from skill.studio.script import all_scripts
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE_DIR = ROOT / ".cache" / "tts"
@@ -40,14 +41,7 @@ RENDER_VERSION = 2
 STEPS_DIR = "steps"
 STEP_PROFILE = export.CLIP  # what SSML <audio> plays, and at most 240 s of it
 
-FEED = {
-    "title": "Gentle back guide",
-    "author": "Gentle back guide",
-    "description": ("Guided gentle stretches for the psoas, the deep muscle that links the "
-                    "upper body to the lower body, and a short guide to psoas-related back "
-                    "pain. " + content.DISCLAIMER + " In an emergency, call your local "
-                    "emergency number."),
-}
+FEED = guide.FEED_CHANNEL
 
 
 @dataclass
@@ -290,7 +284,7 @@ def render(engine="auto", force=False, only=None, out_dir=AUDIO_DIR, cache_dir=C
         # worker uses the same voice.
         chosen.synthesize("Ready.")
     report = Report(engine=chosen.identity())
-    base_url = base_url or os.environ.get("AUDIO_BASE_URL") or LOCAL_BASE_URL
+    base_url = base_url or LOCAL_BASE_URL
     dated, usable = _previous_tracks(out_dir, log)
     previous = dated if usable else {}
     if not usable:

@@ -10,9 +10,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from .. import content
-from ..content import screening
-from ..content.routines import SIDE, load_library
+from skill.content import guide, screening
+from skill.content.routines import SIDE, load_library
 
 # Pauses, in milliseconds: slow enough to follow while moving.
 AFTER_LINE = 2000     # after an instruction
@@ -181,7 +180,7 @@ def routine_script(routine):
 def stretch_script(stretch):
     events = (Mark(stretch.id, stretch.title, _screen_text(stretch)),
               Say(f"{stretch.title}.", AFTER_TITLE), *stretch_events(stretch),
-              Say(content.DISCLAIMER, 1000))
+              Say(guide.DISCLAIMER, 1000))
     return Script(id=f"stretch-{stretch.id.replace('_', '-')}", title=stretch.title,
                   kind="stretch", description=stretch.why, events=events)
 
@@ -190,21 +189,21 @@ def guide_scripts():
     about = Script(
         id="about-the-psoas", title="About the psoas", kind="guide",
         description="What the psoas is, what a tight psoas can cause, and who can help.",
-        events=(Mark("what", "What it is", content.EXPLAIN), Say(content.EXPLAIN),
-                Mark("causes", "What it can cause", content.CAUSES), Say(content.CAUSES),
-                Mark("help", "Who can help", content.WHO_CAN_HELP),
-                Say(content.WHO_CAN_HELP), Say(content.DISCLAIMER, 1000)))
+        events=(Mark("what", "What it is", guide.EXPLAIN), Say(guide.EXPLAIN),
+                Mark("causes", "What it can cause", guide.CAUSES), Say(guide.CAUSES),
+                Mark("help", "Who can help", guide.WHO_CAN_HELP),
+                Say(guide.WHO_CAN_HELP), Say(guide.DISCLAIMER, 1000)))
     clues = Script(
         id="the-four-clues", title="The four clues", kind="guide",
         description="Safety first, then four clues that the psoas may be part of back pain.",
         events=(Mark("safety", "Safety first", screening.SAFETY_FOR_LISTENERS),
                 Say(screening.SAFETY_FOR_LISTENERS),
                 Mark("clues", "The four clues", screening.list_clues()),
-                Say(content.CLUES_INTRO, AFTER_WHY),
+                Say(guide.CLUES_INTRO, AFTER_WHY),
                 *[Say(f"{screening.NUMBER_WORDS[i]}: {clue.statement}.")
                   for i, clue in enumerate(screening.CLUES)],
                 Say(screening.LISTENER_CLOSE), Say(screening.NOT_A_TEST),
-                Say(content.DISCLAIMER, 1000)))
+                Say(guide.DISCLAIMER, 1000)))
     return [about, clues]
 
 

@@ -2,15 +2,15 @@
 with their podcast feed and playlist, a health check."""
 
 import logging
-import os
 
 from flask import Flask, Response, abort, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..catalog import local_base_url, readable_library
-from ..runtime import BadRequest, Runtime
-from . import page
-from .verify import VerificationError, Verifier
+from skill.runtime import library
+from skill.runtime.dispatch import BadRequest, Runtime
+from skill.web import page
+from skill.web.verify import VerificationError, Verifier
 
 log = logging.getLogger(__name__)
 
@@ -18,12 +18,13 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 
 
-def create_app(runtime=None, verify=True, skill_id=None, verifier=None, **config):
-    """The Flask app. `verify=False` is for local simulators only.
+def create_app(settings, runtime=None, verifier=None, verify=True, **config):
+    """The Flask app for `settings`. `verify=False` is for local simulators only.
 
-    The config keys mirror flask-ask-sdk's and are read once, here:
-    ASK_SDK_VERIFY_SIGNATURE (certificate URL, chain and body signature) and
-    ASK_SDK_VERIFY_TIMESTAMP; pass either as a keyword to override `verify`.
+    The config keys mirror flask-ask-sdk's: ASK_SDK_VERIFY_SIGNATURE (certificate URL,
+    chain and body signature) and ASK_SDK_VERIFY_TIMESTAMP; pass either as a keyword to
+    override `verify`. A `verifier` handed in is used as it is (tests and benchmarks
+    bring one that trusts their own certificate authority).
     """
     app = Flask(__name__)
     app.config.update(
@@ -32,15 +33,24 @@ def create_app(runtime=None, verify=True, skill_id=None, verifier=None, **config
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
     )
     app.config.update(config)
-    if not (app.config["ASK_SDK_VERIFY_SIGNATURE"] and app.config["ASK_SDK_VERIFY_TIMESTAMP"]):
+    if settings.trust_forwarded_proto:
+        # Behind a TLS proxy that says so, addresses given out (feed, audio) are https.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=0)
+    runtime = runtime or Runtime(settings)
+    if verifier is None:
+        verifier = Verifier(skill_id=settings.skill_id,
+                            verify_signature=app.config["ASK_SDK_VERIFY_SIGNATURE"],
+                            verify_timestamp=app.config["ASK_SDK_VERIFY_TIMESTAMP"])
+    if not (verifier.verify_signature and verifier.verify_timestamp):
         log.warning("request verification is OFF: use this only with local test tools")
-    runtime = runtime or Runtime()
-    skill_id = skill_id if skill_id is not None else os.environ.get("SKILL_ID") or None
+    app.extensions["alexa_request_verifier"] = verifier
 
-    verifier = verifier or Verifier()
-    verifier.skill_id = skill_id
-    verifier.verify_signature = app.config["ASK_SDK_VERIFY_SIGNATURE"]
-    verifier.verify_timestamp = app.config["ASK_SDK_VERIFY_TIMESTAMP"]
+    def audio_dir():
+        return library.readable(settings.audio_dir)
+
+    def audio_base():
+        """Where audio is served from: the public address if set, else this service."""
+        return settings.audio_base_url or request.url_root + "audio/"
 
     def reject(reason):
         # One line, no traceback, no body: the request may hold a person's answers.
@@ -54,36 +64,32 @@ def create_app(runtime=None, verify=True, skill_id=None, verifier=None, **config
             event = verifier.verify(request.headers, body)
         except VerificationError as error:
             reject(f"request verification failed: {error}")
-        # Without AUDIO_BASE_URL, audio is served from here (see /audio below).
-        token = local_base_url.set(request.url_root + "audio/")
         try:
-            return jsonify(runtime.handle(event))
+            return jsonify(runtime.handle(event, audio_base_url=audio_base()))
         except BadRequest as error:
             reject(str(error))
-        finally:
-            local_base_url.reset(token)
 
     @app.get("/")
     def listening_page():
         # The library for anyone without a smart speaker; POST / stays the skill.
         return render_template("listen.html", feed_url=request.url_root + "feed.xml",
-                               **page.library(readable_library()))
+                               **page.library(audio_dir()))
 
     @app.get("/feed.xml")
     def podcast_feed():
-        return Response(page.feed(readable_library(), request.url_root + "audio/"),
+        return Response(page.feed(audio_dir(), audio_base()),
                         mimetype="application/rss+xml")
 
     @app.get("/playlist.m3u")
     def playlist():
-        return Response(page.playlist(readable_library(), request.url_root + "audio/"),
+        return Response(page.playlist(audio_dir(), audio_base()),
                         mimetype="audio/x-mpegurl")
 
     @app.get("/audio/<path:name>")
     def audio_file(name):
         # send_from_directory refuses paths outside the folder and answers
         # range requests, so players can seek.
-        return send_from_directory(readable_library(), name, conditional=True, max_age=3600)
+        return send_from_directory(audio_dir(), name, conditional=True, max_age=3600)
 
     @app.errorhandler(HTTPException)
     def plain_error(error):

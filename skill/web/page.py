@@ -1,22 +1,17 @@
-"""The listening page, and the feed and playlist pointed at the server serving them.
+"""The listening page, and the feed and playlist with the addresses of the server serving
+them.
 
-Everything comes from the rendered library in audio/: the manifest, the captions
-beside each MP3, and the committed feed.xml and playlist.m3u. Those two carry the
-base URL the library was rendered with (the manifest's base_url); here it is
-swapped for the address of the running server. Only the standard library is
-used: the web runtime never imports the audio tooling in skill.studio.
+Everything comes from the rendered library in audio/ (its manifest and the captions beside
+each MP3), read and written through skill.runtime.library: the feed and the playlist are
+built from the manifest for the base URL asked for, as the studio builds the committed
+ones. The web service never imports the audio tooling in skill.studio.
 """
 
-import html
-import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import quote
 
-from ..content.guide import DISCLAIMER
-
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-ET.register_namespace("itunes", ITUNES)
+from skill.content.guide import DISCLAIMER, FEED_CHANNEL
+from skill.runtime import library as library_format
 
 EMERGENCY = "In an emergency, call your local emergency number."
 
@@ -59,35 +54,21 @@ def file_size(size: int) -> str:
     return f"{max(1, round(size / 1000))} KB"
 
 
-def read_cues(path: Path) -> list[tuple[int, str]]:
-    """(start_ms, text) of every cue in a WebVTT file."""
-    cues = []
-    for block in path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n\n"):
-        lines = [line.strip() for line in block.strip().split("\n")]
-        timings = [n for n, line in enumerate(lines) if "-->" in line]
-        if not timings:
-            continue  # the header, or a NOTE
-        timing = lines[timings[0]]
-        h, m, s = (["0"] + timing.split("-->")[0].strip().split(":"))[-3:]
-        start = round((int(h) * 3600 + int(m) * 60 + float(s)) * 1000)
-        cues.append((start, html.unescape(" ".join(lines[timings[0] + 1:]))))
-    return cues
-
-
-def transcript(track: dict, cues: list[tuple[int, str]]) -> list[dict]:
+def transcript(track: dict, cues: list[dict]) -> list[dict]:
     """The caption text in paragraphs, one per step of the timeline (titled when several)."""
     steps = track["timeline"] or [{"title": "", "start_ms": 0}]
     paragraphs = []
     for n, step in enumerate(steps):
         end = steps[n + 1]["start_ms"] if n + 1 < len(steps) else float("inf")
-        text = " ".join(t for start, t in cues if step["start_ms"] <= start < end)
+        text = " ".join(" ".join(cue["text"].split()) for cue in cues
+                        if step["start_ms"] <= cue["start_ms"] < end)
         if text:
             paragraphs.append({"title": step["title"] if len(steps) > 1 else "", "text": text})
     return paragraphs
 
 
 def _track(audio_dir: Path, track: dict) -> dict:
-    cues = read_cues(audio_dir / track["captions"])
+    cues = library_format.read_captions(audio_dir, track)
     return dict(
         track,
         src=quote(track["file"]),
@@ -105,7 +86,8 @@ def _track(audio_dir: Path, track: dict) -> dict:
 
 def library(audio_dir: Path) -> dict:
     """What the page shows: the library title and its tracks, section by section."""
-    manifest = json.loads((audio_dir / "manifest.json").read_text(encoding="utf-8"))
+    audio_dir = library_format.readable(audio_dir)
+    manifest = library_format.read_manifest(audio_dir)
     tracks = [_track(audio_dir, track) for track in manifest["tracks"]]
     sections = [{"id": kind, "heading": heading, "intro": intro,
                  "tracks": [track for track in tracks if track["kind"] == kind]}
@@ -114,30 +96,12 @@ def library(audio_dir: Path) -> dict:
             "sections": [section for section in sections if section["tracks"]]}
 
 
-def _rendered_base(audio_dir: Path) -> str:
-    manifest = json.loads((audio_dir / "manifest.json").read_text(encoding="utf-8"))
-    return manifest["base_url"]
+def feed(audio_dir: Path, base: str) -> str:
+    """The podcast feed of the library, its addresses under `base`."""
+    tracks = library_format.read_manifest(audio_dir)["tracks"]
+    return library_format.feed(tracks, base, **FEED_CHANNEL)
 
 
-def _rebase(url: str | None, old: str, new: str) -> str | None:
-    return new + url[len(old):] if url and url.startswith(old) else url
-
-
-def feed(audio_dir: Path, base_url: str) -> bytes:
-    """feed.xml with its audio URLs under base_url instead of the rendered base URL."""
-    old = _rendered_base(audio_dir)
-    rss = ET.parse(audio_dir / "feed.xml").getroot()
-    for link in rss.iterfind("channel/link"):
-        link.text = _rebase(link.text, old, base_url)
-    for enclosure in rss.iterfind("channel/item/enclosure"):
-        enclosure.set("url", _rebase(enclosure.get("url"), old, base_url))
-    for image in rss.iterfind(f"channel/{{{ITUNES}}}image"):
-        image.set("href", _rebase(image.get("href"), old, base_url))
-    return ET.tostring(rss, encoding="UTF-8", xml_declaration=True) + b"\n"
-
-
-def playlist(audio_dir: Path, base_url: str) -> str:
-    """playlist.m3u with its URLs under base_url instead of the rendered base URL."""
-    old = _rendered_base(audio_dir)
-    lines = (audio_dir / "playlist.m3u").read_text(encoding="utf-8").splitlines()
-    return "\n".join(_rebase(line, old, base_url) for line in lines) + "\n"
+def playlist(audio_dir: Path, base: str) -> str:
+    """The M3U playlist of the library, its addresses under `base`."""
+    return library_format.playlist(library_format.read_manifest(audio_dir)["tracks"], base)

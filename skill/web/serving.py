@@ -52,8 +52,8 @@ from pathlib import Path
 
 from cryptography import x509
 
-from . import MAX_BODY_BYTES
-from .verify import Verifier, default_trust_roots
+from skill.web import MAX_BODY_BYTES
+from skill.web.verify import Verifier, default_trust_roots
 
 log = logging.getLogger(__name__)
 ACCESS_LOG = logging.getLogger("skill.access")
@@ -223,12 +223,14 @@ def _fixed_fetch(chain: bytes) -> Callable[[str], bytes]:
     return fetch
 
 
-def verifier_from_env(environ: Mapping[str, str] = os.environ) -> Verifier:
+def verifier_from_env(settings, verify=True,
+                      environ: Mapping[str, str] = os.environ) -> Verifier:
     """The request verifier, with the test-only trust settings applied if they are set.
 
     Raises OSError or ValueError if a file named there is missing or not PEM.
     """
-    verifier = Verifier()
+    verifier = Verifier(skill_id=settings.skill_id, verify_signature=verify,
+                        verify_timestamp=verify)
     ca_path = environ.get(TRUST_CA_ENV, "").strip()
     if ca_path:
         extra = _load_certificates(Path(ca_path).read_bytes(), ca_path)
@@ -247,19 +249,19 @@ def verifier_from_env(environ: Mapping[str, str] = os.environ) -> Verifier:
     return verifier
 
 
-def build_app(verify: bool = True, environ: Mapping[str, str] = os.environ):
+def build_app(settings, verify: bool = True, environ: Mapping[str, str] = os.environ):
     """The Flask app, with its verifier built from the environment."""
-    from . import create_app
+    from skill.web import create_app
 
-    return create_app(verify=verify, verifier=verifier_from_env(environ))
+    return create_app(settings, verifier=verifier_from_env(settings, verify, environ))
 
 
 # --- running -----------------------------------------------------------------------------
 
 
-def run_dev(host: str, port: int, verify: bool = True) -> int:
+def run_dev(settings, host: str, port: int, verify: bool = True) -> int:
     """Flask's development server with the reloader: for working on the code only."""
-    app = build_app(verify)
+    app = build_app(settings, verify)
     log.warning("development server: restarts on code changes; not for production")
     app.run(host=host, port=port, use_reloader=True, threaded=True)
     return 0
@@ -277,14 +279,15 @@ class _Stop:
         self.count += 1
 
 
-def run(host: str, port: int, threads: int = DEFAULT_THREADS, verify: bool = True) -> int:
+def run(settings, host: str, port: int, threads: int = DEFAULT_THREADS,
+        verify: bool = True) -> int:
     """`python -m skill serve`: the app with its verifier from the environment, on waitress.
 
     Returns 0 after a clean stop, 2 if the server cannot start (a port in use, an
     unreadable test CA file).
     """
     try:
-        app = build_app(verify)
+        app = build_app(settings, verify)
     except (OSError, ValueError) as error:
         log.error("cannot serve: %s", error)
         return 2

@@ -10,13 +10,7 @@ from pydub import AudioSegment
 from pydub.generators import Sine
 
 from skill.studio import library, sounds
-from skill.studio.assemble import (
-    CHIME_CAPTION,
-    FRAME_RATE,
-    AssemblyError,
-    assemble,
-    conform,
-)
+from skill.studio.assemble import CHIME_CAPTION, FRAME_RATE, AssemblyError, assemble, conform
 from skill.studio.script import Chime, Hold, Mark, Pause, Say, Script
 
 MS_PER_CHARACTER = 50

@@ -18,17 +18,10 @@ from urllib.parse import quote
 import numpy as np
 import pytest
 
+from skill.runtime.library import FEED, ITUNES, MANIFEST, PLAYLIST, parse_vtt
 from skill.studio.assemble import CHIME_CAPTION
 from skill.studio.export import probe
-from skill.studio.library import (
-    FEED,
-    ITUNES,
-    MANIFEST,
-    PLAYLIST,
-    library_problems,
-    parse_vtt,
-    read_manifest,
-)
+from skill.studio.library import library_problems, read_manifest
 from skill.studio.render import FEED as FEED_INFO
 from skill.studio.render import PROFILE_OF_KIND, RENDER_VERSION, step_file
 from skill.studio.script import Hold, Mark, Say, all_scripts

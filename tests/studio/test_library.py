@@ -6,16 +6,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from skill.runtime.library import feed, parse_vtt, playlist, to_vtt, write_text
 from skill.studio.library import (
-    feed,
     library_problems,
     manifest,
-    parse_vtt,
-    playlist,
     read_manifest,
-    to_vtt,
     validate_manifest,
-    write_captions,
     write_library,
     write_manifest,
 )
@@ -97,7 +93,7 @@ def test_vtt_round_trip_with_identifiers(tmp_path):
             {"start_ms": 3100, "end_ms": 7000, "text": "Two lines:\n<breathe> slowly."},
             {"id": "3", "start_ms": 60000, "end_ms": 3723004, "text": "Done."}]
     assert parse_vtt(to_vtt(cues)) == cues
-    write_captions(tmp_path / "a.vtt", cues)
+    write_text(tmp_path / "a.vtt", to_vtt(cues))
     assert parse_vtt((tmp_path / "a.vtt").read_text(encoding="utf-8")) == cues
 
 

@@ -436,8 +436,11 @@ def test_a_swap_killed_at_any_step_leaves_a_readable_library(made, tmp_path, two
     import subprocess
     import sys
 
-    from skill.catalog import readable_library
-    from skill.web import page
+    from transcript import Conversation, settings_for_tests
+
+    from skill.runtime.dispatch import Runtime
+    from skill.runtime.library import readable
+    from skill.web import create_app
 
     out_dir, cache_dir = made
     old = snapshot(out_dir)
@@ -449,11 +452,16 @@ def test_a_swap_killed_at_any_step_leaves_a_readable_library(made, tmp_path, two
     done = subprocess.run([sys.executable, "-c", KILL_SWAP, staging, out_dir, str(kill_after),
                            "1" if two_renames else "0"], cwd=Path(__file__).parents[2])
     assert done.returncode in (0, -9, 9)
-    served = readable_library(out_dir)
+    served = readable(out_dir)
     assert library.library_problems(served) == []
     assert snapshot(served) in (old, new)
-    listed = page.library(served)
-    assert [t["id"] for section in listed["sections"] for t in section["tracks"]] == IDS
+    # The service started now serves it: the page, and a routine on a speaker.
+    settings = settings_for_tests(audio_dir=out_dir)
+    runtime = Runtime(settings)
+    page = create_app(settings, runtime=runtime, verify=False).test_client().get("/")
+    assert page.status_code == 200 and b"Tiny routine" in page.data
+    stretch = Conversation(runtime, audio_player=True).say("PlayRoutineIntent")
+    assert stretch.stream["token"] == "tiny-routine:0"
     recover(out_dir)  # what the next render does first
     assert snapshot(out_dir) in (old, new) and leftovers(out_dir) == []
 

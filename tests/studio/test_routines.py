@@ -6,13 +6,7 @@ import re
 
 import pytest
 
-from skill.content.routines import (
-    ROUTINES_DIR,
-    SIDE,
-    Library,
-    RoutineError,
-    load_library,
-)
+from skill.content.routines import ROUTINES_DIR, SIDE, Library, RoutineError, load_library
 
 ROUTINE_IDS = ["daily", "full", "desk", "bedtime"]
 CONTENT = {

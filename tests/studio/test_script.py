@@ -5,8 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from skill import content
-from skill.content import screening
+from skill.content import guide, screening
 from skill.content.routines import SIDE, load_library
 from skill.studio.script import (
     HALFWAY,
@@ -421,14 +420,14 @@ def test_a_stretch_track_is_the_movement_then_the_disclaimer(library):
         lines = says(script.events)
         assert lines[0] == f"{stretch.title}."
         assert lines[1] == stretch.why
-        assert lines[-1] == content.DISCLAIMER
+        assert lines[-1] == guide.DISCLAIMER
         assert script.description == stretch.why
 
 
 def test_the_about_track_says_what_the_skill_says():
     about = {s.id: s for s in guide_scripts()}["about-the-psoas"]
-    assert says(about.events) == [content.EXPLAIN, content.CAUSES, content.WHO_CAN_HELP,
-                                  content.DISCLAIMER]
+    assert says(about.events) == [guide.EXPLAIN, guide.CAUSES, guide.WHO_CAN_HELP,
+                                  guide.DISCLAIMER]
     assert [e.id for e in about.events if isinstance(e, Mark)] == ["what", "causes", "help"]
 
 
@@ -438,7 +437,7 @@ def test_the_clues_track_puts_safety_first():
     assert isinstance(first_mark, Mark) and first_mark.id == "safety"
     lines = says(clues.events)
     assert lines[0] == screening.SAFETY_FOR_LISTENERS
-    statements = [clue.statement for clue in content.CLUES]
+    statements = [clue.statement for clue in screening.CLUES]
     assert len(statements) == 4
     positions = []
     for statement in statements:
@@ -446,18 +445,18 @@ def test_the_clues_track_puts_safety_first():
         assert len(found) == 1, statement
         positions.append(found[0])
     assert 0 < positions[0] and positions == sorted(positions)
-    assert content.CLUES_INTRO in lines
-    assert lines[-1] == content.DISCLAIMER
+    assert guide.CLUES_INTRO in lines
+    assert lines[-1] == guide.DISCLAIMER
 
 
 def test_the_clues_track_says_the_clues_as_the_skill_lists_them():
     clues = {s.id: s for s in guide_scripts()}["the-four-clues"]
     lines = says(clues.events)
     listed = [f"{screening.NUMBER_WORDS[i]}: {clue.statement}."
-              for i, clue in enumerate(content.CLUES)]
+              for i, clue in enumerate(screening.CLUES)]
     start = lines.index(listed[0])
     assert lines[start:start + 4] == listed
-    assert all(line in content.list_clues() for line in listed)
+    assert all(line in screening.list_clues() for line in listed)
     assert screening.NOT_A_TEST in lines and screening.LISTENER_CLOSE in lines
 
 

@@ -6,25 +6,39 @@ from datetime import timedelta
 
 import pytest
 from certs import NOW, SKILL_ID, _body, _envelope
+from transcript import runtime_with, settings_for_tests
 
-from skill.builder import build_skill
-from skill.runtime import Runtime
+from skill.runtime.dispatch import Runtime
 from skill.web import create_app
 
 
 @pytest.fixture
 def runtime(adapter):
-    return Runtime(build_skill(persistence_adapter=adapter, skill_id=None))
+    return runtime_with(adapter)
 
 
 @pytest.fixture
 def client_for(runtime, make_verifier):
-    def make(**options):
-        options.setdefault("skill_id", SKILL_ID)
-        app = create_app(runtime=runtime, verifier=make_verifier(), **options)
+    """A client of the app for these settings (flask-ask-sdk's config keys included), its
+    verifier trusting the tests' own certificate authority."""
+    def make(skill_id=SKILL_ID, **config):
+        settings = settings_for_tests(skill_id=skill_id)
+        app = create_app(settings, runtime=runtime, **config)
+        trusting = make_verifier(skill_id=skill_id,
+                                 verify_signature=app.config["ASK_SDK_VERIFY_SIGNATURE"],
+                                 verify_timestamp=app.config["ASK_SDK_VERIFY_TIMESTAMP"])
+        app = create_app(settings, runtime=runtime, verifier=trusting, **config)
         return app.test_client()
 
     return make
+
+
+def test_the_config_keys_and_settings_make_the_verifier(runtime):
+    app = create_app(settings_for_tests(skill_id=SKILL_ID), runtime=runtime,
+                     ASK_SDK_VERIFY_TIMESTAMP=False)
+    verifier = app.extensions["alexa_request_verifier"]
+    assert (verifier.skill_id, verifier.verify_signature, verifier.verify_timestamp) == (
+        SKILL_ID, True, False)
 
 
 def post(client, headers, body):
@@ -75,7 +89,7 @@ def test_anything_but_post_and_get_is_405(client_for, method):
 
 def test_no_verify_warns_and_accepts_local_tools(runtime, caplog):
     caplog.set_level(logging.WARNING)
-    client = create_app(runtime=runtime, verify=False).test_client()
+    client = create_app(settings_for_tests(), runtime=runtime, verify=False).test_client()
     assert "verification is OFF" in caplog.text
     reply = post(client, {}, json.dumps(_envelope()).encode())
     assert reply.status_code == 200
@@ -89,24 +103,24 @@ def test_no_verify_warns_and_accepts_local_tools(runtime, caplog):
     (b'{"version": "1.0", "request": "launch"}', b"request verification failed"),
 ])
 def test_malformed_requests_get_a_clear_400(runtime, body, message):
-    client = create_app(runtime=runtime, verify=False).test_client()
+    client = create_app(settings_for_tests(), runtime=runtime, verify=False).test_client()
     reply = post(client, {}, body)
     assert reply.status_code == 400
     assert message in reply.data
 
 
 def test_oversized_body_is_refused(runtime):
-    client = create_app(runtime=runtime, verify=False).test_client()
+    client = create_app(settings_for_tests(), runtime=runtime, verify=False).test_client()
     assert post(client, {}, b" " * (300 * 1024)).status_code == 413
 
 
 def test_health(runtime):
-    assert create_app(runtime=runtime, verify=False).test_client().get("/health").json == {
-        "status": "ok"}
+    client = create_app(settings_for_tests(), runtime=runtime, verify=False).test_client()
+    assert client.get("/health").json == {"status": "ok"}
 
 
 def test_audio_is_served_with_range_requests(runtime):
-    client = create_app(runtime=runtime, verify=False).test_client()
+    client = create_app(settings_for_tests(), runtime=runtime, verify=False).test_client()
     whole = client.get("/audio/daily.mp3")
     assert whole.status_code == 200 and whole.mimetype == "audio/mpeg"
     part = client.get("/audio/daily.mp3", headers={"Range": "bytes=100-199"})
@@ -117,7 +131,7 @@ def test_audio_is_served_with_range_requests(runtime):
 
 @pytest.mark.parametrize("name", ["../README.md", "..%2FREADME.md", "nothing.mp3"])
 def test_nothing_outside_the_audio_folder_is_served(runtime, name):
-    client = create_app(runtime=runtime, verify=False).test_client()
+    client = create_app(settings_for_tests(), runtime=runtime, verify=False).test_client()
     assert client.get(f"/audio/{name}").status_code == 404
 
 
@@ -129,18 +143,22 @@ def _play_request(client, base_url):
                        headers={"Content-Type": "application/json"}).get_json()["response"]
 
 
-def test_without_audio_base_url_the_player_is_pointed_at_this_service(runtime, monkeypatch):
-    monkeypatch.delenv("AUDIO_BASE_URL")
-    client = create_app(runtime=runtime, verify=False).test_client()
+def local_client():
+    """The service with no public audio address: it serves audio/ itself."""
+    settings = settings_for_tests(audio_base_url=None)
+    return create_app(settings, runtime=Runtime(settings), verify=False).test_client()
+
+
+def test_without_audio_base_url_the_player_is_pointed_at_this_service():
+    client = local_client()
     reply = _play_request(client, "https://guide.example.test")
     play = reply["directives"][0]
     assert play["audioItem"]["stream"]["url"] == (
         "https://guide.example.test/audio/steps/daily-01.mp3")
 
 
-def test_a_plain_http_service_never_streams_http(runtime, monkeypatch):
-    monkeypatch.delenv("AUDIO_BASE_URL")
-    client = create_app(runtime=runtime, verify=False).test_client()
+def test_a_plain_http_service_never_streams_http():
+    client = local_client()
     reply = _play_request(client, "http://127.0.0.1:5000")
     assert not reply.get("directives")
     assert "audio for the routines isn&apos;t available" in reply["outputSpeech"]["ssml"]

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from transcript import runtime_with, settings_for_tests
 
-from skill.builder import build_skill
-from skill.persistence import GuardedAdapter, SQLitePersistenceAdapter
-from skill.runtime import Runtime
+from skill.runtime.persistence import GuardedAdapter, SQLitePersistenceAdapter
 from skill.web import MAX_BODY_BYTES, create_app
 
 FIXTURES = {path.stem: json.loads(path.read_text(encoding="utf-8"))
@@ -130,8 +129,8 @@ class _Records(logging.Handler):
 def client(tmp_path_factory):
     adapter = GuardedAdapter(SQLitePersistenceAdapter(
         tmp_path_factory.mktemp("fuzz") / "attributes.sqlite3"))
-    runtime = Runtime(build_skill(persistence_adapter=adapter, skill_id=None))
-    return create_app(runtime=runtime, verify=False).test_client()
+    runtime = runtime_with(adapter)
+    return create_app(settings_for_tests(), runtime=runtime, verify=False).test_client()
 
 
 @pytest.fixture(scope="module")

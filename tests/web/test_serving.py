@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 from certs import _body, _envelope, _pem, _sign
+from transcript import settings_for_tests
 from werkzeug.test import Client
 
-from skill.envelopes import LocalDevice
+from skill.local.device import Device
 from skill.web import MAX_BODY_BYTES, create_app
 from skill.web.serving import (
     CERT_CHAIN_ENV,
@@ -72,14 +73,15 @@ def strings_in(value) -> set[str]:
 
 def test_access_log_writes_one_json_line_per_request_and_no_body(runtime, access_lines):
     logger, lines = access_lines
-    client = Client(AccessLog(create_app(runtime=runtime, verify=False), logger))
-    device = LocalDevice()
+    app = create_app(settings_for_tests(), runtime=runtime, verify=False)
+    client = Client(AccessLog(app, logger))
+    device = Device()
     body = reply = None
     # Into the screening, then answer its first question: that answer is the request.
     for envelope in (device.launch(), device.intent("StartScreeningIntent")):
         reply = client.post("/", json=envelope, **OPTIONS)
         assert reply.status_code == 200
-        device.receive(reply.get_json())
+        device.receive(reply.get_json(), envelope)
     assert device.attributes, "the screening keeps its state in session attributes"
     answer = device.intent("AMAZON.NoIntent")
     body = json.dumps(answer)
@@ -105,7 +107,8 @@ def test_access_log_writes_one_json_line_per_request_and_no_body(runtime, access
 
 def test_access_log_leaves_out_the_query_string(runtime, access_lines):
     logger, lines = access_lines
-    client = Client(AccessLog(create_app(runtime=runtime, verify=False), logger))
+    app = create_app(settings_for_tests(), runtime=runtime, verify=False)
+    client = Client(AccessLog(app, logger))
     assert client.get("/health?token=s3cr3t-value", **OPTIONS).status_code == 200
     entry = json.loads(lines[-1])
     assert entry["path"] == "/health" and "s3cr3t" not in lines[-1]

@@ -1,0 +1,159 @@
+"""The terminal chat: typed phrases through the matcher, real envelopes, the skill."""
+
+import pytest
+from transcript import settings_for_tests
+
+from skill.content import dialog, guide
+from skill.local.chat import Chat, main
+from skill.local.device import Device
+
+
+@pytest.fixture
+def chat(runtime):
+    return Chat(settings_for_tests(), runtime=runtime)
+
+
+def say(chat, phrase):
+    return chat.say(phrase).text()
+
+
+def test_launch_phrase_welcomes(chat):
+    response = chat.say("open gentle back guide")
+    assert response.text().startswith(guide.WELCOME_FIRST)
+    assert not response.ended
+
+
+def test_a_whole_screening_typed(chat):
+    say(chat, "alexa, open gentle back guide")
+    assert "safety check" in say(chat, "check my back")
+    assert "fever" in say(chat, "no")
+    assert "Clue one" in say(chat, "no")
+    assert "Clue two" in say(chat, "yes")
+    assert "Clue three" in say(chat, "Yes.")
+    assert "Clue four" in say(chat, "I’m not sure")
+    response = chat.say("no")
+    assert "two of the four clues" in response.text()
+
+
+def test_screening_without_a_launch_starts_a_session(chat):
+    assert "safety check" in say(chat, "check my back")
+    assert chat.device.session_id is not None
+
+
+def test_unknown_phrase_gets_the_fallback_and_the_session_stays_open(chat):
+    say(chat, "open gentle back guide")
+    session = chat.device.session_id
+    response = chat.say("how is the weather")
+    assert response.text().startswith(dialog.FALLBACK)
+    assert not response.ended
+    assert chat.device.session_id == session
+
+
+def test_fallback_during_the_screening_asks_for_yes_or_no(chat):
+    say(chat, "check my back")
+    assert say(chat, "blue").startswith(dialog.FALLBACK_SCREENING)
+
+
+def test_stop_ends_the_session_and_the_next_phrase_starts_a_new_one(chat):
+    say(chat, "open gentle back guide")
+    first = chat.device.session_id
+    response = chat.say("stop")
+    assert response.text() == guide.GOODBYE
+    assert response.ended
+    assert chat.device.session_id is None
+    response = chat.say("what is the psoas")
+    assert response.text().startswith(guide.EXPLAIN)
+    assert chat.device.session_id not in (None, first)
+
+
+def test_a_launch_mid_session_starts_afresh(chat):
+    say(chat, "open gentle back guide")
+    say(chat, "check my back")
+    first = chat.device.session_id
+    assert say(chat, "open gentle back guide").startswith("Welcome back")
+    assert chat.device.session_id != first
+    assert say(chat, "yes").startswith(dialog.YES_NO_OUTSIDE)
+
+
+# The skill answers LearnTopicIntent from the slot's resolved id, so these
+# replies show the envelopes carry the slot and its entity resolution.
+@pytest.mark.parametrize("phrase, reply", [
+    ("more about so as", guide.EXPLAIN),
+    ("what about the symptoms", guide.CAUSES),
+    ("explain who to see to me", guide.WHO_CAN_HELP),
+    ("more about the clues", guide.CLUES_INTRO),
+])
+def test_slots_reach_the_skill_resolved(chat, phrase, reply):
+    say(chat, "open gentle back guide")
+    assert say(chat, phrase).startswith(reply)
+
+
+def test_unresolved_slot_reaches_the_skill_unresolved(chat):
+    say(chat, "open gentle back guide")
+    assert say(chat, "what about the weather").startswith(dialog.UNKNOWN_TOPIC)
+
+
+def test_session_attributes_carry_from_turn_to_turn(chat):
+    say(chat, "check my back")
+    say(chat, "no")
+    assert chat.device.attributes["screening"]["step"] == 1
+    assert "numbness" in say(chat, "go back")
+    assert chat.device.attributes["screening"]["step"] == 0
+
+
+def test_chat_uses_the_model_of_its_device_locale(runtime):
+    chat = Chat(settings_for_tests(), runtime=runtime, device=Device(locale="en-GB"))
+    assert say(chat, "should I see a physio").startswith(guide.WHO_CAN_HELP)
+
+
+def run_main(lines):
+    """main() with scripted input; EOF after the last line. Returns (code, output)."""
+    script = iter(lines)
+    output = []
+
+    def read(prompt):
+        output.append(prompt)
+        try:
+            return next(script)
+        except StopIteration:
+            raise EOFError from None
+
+    return main(settings_for_tests(), read=read, write=output.append), output
+
+
+def replies(output):
+    return [line.removeprefix("guide: ") for line in output if line.startswith("guide: ")]
+
+
+def test_main_shows_the_welcome_and_plain_replies():
+    code, output = run_main(["what is the psoas", "quit", "never read"])
+    assert code == 0
+    assert output[0].startswith("Type what you would say")
+    welcome, answer = replies(output)
+    assert welcome.startswith(guide.WELCOME_FIRST)
+    assert answer.startswith(guide.EXPLAIN)
+    assert "psoas" in answer
+    assert not any("<" in line for line in output)
+    assert output.count("you: ") == 2
+
+
+@pytest.mark.parametrize("quit_word", ["quit", "QUIT", "exit chat", ":q"])
+def test_main_leaves_on_quit(quit_word):
+    code, output = run_main([quit_word, "what is the psoas"])
+    assert code == 0
+    assert len(replies(output)) == 1
+
+
+def test_main_leaves_on_eof_and_skips_empty_lines():
+    code, output = run_main(["", "   ", "help"])
+    assert code == 0
+    assert len(replies(output)) == 2
+    assert output[-1] == ""
+
+
+def test_main_says_when_the_session_has_ended():
+    code, output = run_main(["stop", "what is the psoas"])
+    assert code == 0
+    assert replies(output)[1] == guide.GOODBYE
+    assert any("session has ended" in line for line in output)
+    assert replies(output)[2].startswith(guide.EXPLAIN)
