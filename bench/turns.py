@@ -10,18 +10,19 @@ What it measures:
 
 1. Per-turn latency of `lambda_function.lambda_handler` over whole conversations
    (launch, explain, yes, the screening with its answers, yes to the last offer,
-   stop), after a short warm-up. A new user (a fresh LocalDevice) every few
+   stop), after a short warm-up. A new user (a fresh Device) every few
    conversations, so the launch inserts as well as updates a row in SQLite.
    Persistence goes to a temporary file (SKILL_DB); PERSISTENCE=none turns it off.
 2. The same for bench/hello_skill.py, fed the very same envelopes, turn for turn.
    It is built as the SDK samples build it, with `sb.lambda_handler()`, which
    creates a CustomSkill on every call; ours reuses one built at import.
 3. Cold import: the median time to `import lambda_function` (and `import hello_skill`)
-   in fresh interpreters. Those subprocesses also report whether any audio
-   tooling (pydub, gtts, piper, skill.studio) was imported; there should be none.
+   in fresh interpreters that have first imported what Lambda's own Python bootstrap
+   imports before the handler (logging, json, traceback...). Those subprocesses also
+   report whether any audio, web or local tooling was imported; there should be none.
 
-Only figures are printed; the goals (turn p99 within 2.0x of hello world, cold
-import within 1.3x) are reported as met or not, never as an exit code.
+Only figures are printed; the goals (turn p99 within 1.5x of hello world, cold
+import within 1.25x) are reported as met or not, never as an exit code.
 """
 
 import argparse
@@ -55,13 +56,17 @@ CONVERSATION = (
     "AMAZON.StopIntent",
 )
 
-AUDIO_MODULES = ("pydub", "gtts", "piper", "skill.studio")
+AUDIO_MODULES = ("pydub", "gtts", "piper", "skill.studio", "skill.web", "skill.local")
 
 # Largest acceptable ratio ours / hello world, by metric.
-GOALS = {"turn_p99_ms": 2.0, "cold_import_ms": 1.3}
+GOALS = {"turn_p99_ms": 1.5, "cold_import_ms": 1.25}
+
+# What the AWS Lambda Python runtime has imported before it imports the handler module
+# (its bootstrap), for both skills alike: only what the skill adds is measured.
+LAMBDA_PRELOADED = "decimal, json, logging, os, socket, sys, time, traceback"
 
 IMPORT_PROBE = """\
-import json, sys, time
+import """ + LAMBDA_PRELOADED + """
 t = time.perf_counter()
 import {module}
 seconds = time.perf_counter() - t
@@ -151,8 +156,8 @@ def load_skills():
     import hello_skill
 
     import lambda_function
-    from skill.local.device import LocalDevice
-    return lambda_function.lambda_handler, hello_skill.lambda_handler, LocalDevice
+    from skill.local.device import Device
+    return lambda_function.lambda_handler, hello_skill.lambda_handler, Device
 
 
 def main():

@@ -3,16 +3,17 @@
 `python -m skill skill-package` writes
 
 - skill-package/skill.json: the skill manifest. A store listing for every
-  locale of skill/model_source.py (the health disclaimer in each description,
+  locale of skill/language/model.py (the health disclaimer in each description,
   example phrases taken from the samples), where it is offered, its privacy
   answers, and the AudioPlayer and APL interfaces;
 - skill-package/interactionModels/custom/<locale>.json: copies of
-  interaction_model/<locale>.json;
+  interaction_model/<locale>.json, for `ask deploy` (not committed: the models have one
+  home, interaction_model/, so run this before deploying);
 - ask-resources.json: what `ask deploy` deploys.
 
-Never edit them by hand: edit this module (or skill/model_source.py, then run
-`python -m skill models` first), regenerate, and commit both;
-tests/test_skill_package.py fails when they drift.
+Never edit them by hand: edit this module (or skill/language/model.py, then run
+`python -m skill models` first), regenerate, and commit skill.json and
+ask-resources.json; tests/deploy/test_skill_package.py fails when they drift.
 
 Deploying with the ASK CLI:
 
@@ -86,7 +87,7 @@ KEYWORDS = ["psoas", "back pain", "lower back", "hip flexor", "stretching", "str
             "posture", "mobility", "guided routine", "wellness"]
 
 # The first is a launch; the others are invocation + a sample of the model,
-# which tests/test_skill_package.py checks for every locale.
+# which tests/deploy/test_skill_package.py checks for every locale.
 EXAMPLE_PHRASES = [
     f"Alexa, open {INVOCATION_NAME}",
     f"Alexa, ask {INVOCATION_NAME} what is the psoas",
@@ -119,7 +120,7 @@ TESTING_INSTRUCTIONS = _TESTING_TEMPLATE.format(
 
 # The viewport profiles every APL skill must support (hubRoundSmall,
 # hubLandscapeMedium, hubLandscapeLarge, tvLandscapeXLarge) and hubLandscapeSmall.
-# The documents in skill/apl are sized in vw/vh, so they fit each of them.
+# The documents in skill/runtime/alexa/apl are sized in vw/vh, so they fit each of them.
 SUPPORTED_VIEWPORTS = [
     {"mode": "HUB", "shape": "ROUND",
      "minWidth": 100, "maxWidth": 599, "minHeight": 100, "maxHeight": 599},
@@ -224,12 +225,17 @@ def _json(document):
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_files(lambda_arn=None, model_dir=MODEL_DIR):
-    """Every generated file: {path relative to the repository: text}."""
-    files = {
+def committed_files(lambda_arn=None):
+    """The generated files kept in the repository: {path relative to it: text}."""
+    return {
         f"{PACKAGE_DIR}/skill.json": _json(manifest()),
         RESOURCES_FILE: _json(resources(lambda_arn)),
     }
+
+
+def render_files(lambda_arn=None, model_dir=MODEL_DIR):
+    """Every generated file, the models' copies too: {path relative to the repository: text}."""
+    files = committed_files(lambda_arn)
     for locale in LOCALES:
         files[f"{MODELS_DIR}/{locale}.json"] = (
             Path(model_dir, f"{locale}.json").read_text(encoding="utf-8"))

@@ -6,9 +6,9 @@ console (or `ask deploy`) expects, and `write_models(directory)` writes one
 `<locale>.json` per locale.  The files under `interaction_model/` are
 generated: edit this module, then run
 
-    python -m skill models        (or: python -m skill.model_source)
+    python -m skill models        (or: python -m skill.language.model)
 
-and commit both.  tests/test_interaction_model.py fails when they drift.
+and commit both.  tests/language/test_interaction_model.py fails when they drift.
 RoutineType and StretchType are generated from the routines and stretches in
 skill/content/routines, so a routine or stretch added there needs only its
 synonyms here (and a regeneration).
@@ -20,7 +20,7 @@ Rules the samples follow (the tests enforce them):
 - no phrase of a built-in intent (`BUILT_IN_PHRASES`: "yes", "sure", "go home", ...);
 - plain letters, apostrophes and spaces only; numbers spelled out;
 - a slot sample must not have more text of its own than a sample of another
-  intent that the same phrase fits: skill/nlu.py prefers the sample with the
+  intent that the same phrase fits: skill/language/matcher.py prefers the sample with the
   most literal text even when its slot does not resolve, so "explain the
   {stretch}" would take "explain the psoas" from "explain {topic}".
 """
@@ -474,14 +474,14 @@ LOCALE_SAMPLES: dict[str, dict[str, list[str]]] = {
 # ---------------------------------------------------------------------------
 
 # What Alexa's built-in intents already answer.  Built-ins carry no samples in
-# the model; custom samples must not take these phrases over, and skill/nlu.py
+# the model; custom samples must not take these phrases over, and skill/language/matcher.py
 # matches them for the built-ins a model declares.  The audio ones (Pause,
 # Resume, Next, Previous, Loop, Shuffle) answer the stretch playback.
 # virtual-alexa also gives PreviousIntent "go back" and "back up" when a model
 # declares PauseIntent and ResumeIntent, as this one does; they stay out of
 # PreviousIntent here because GoBackIntent owns them as samples (during the
 # questions they step back a question), and a custom sample declared earlier
-# wins the tie in virtual-alexa as an exact sample does in skill/nlu.py.
+# wins the tie in virtual-alexa as an exact sample does in skill/language/matcher.py.
 BUILT_IN_PHRASES: dict[str, list[str]] = {
     "AMAZON.CancelIntent": ["cancel", "never mind", "forget it"],
     "AMAZON.HelpIntent": ["help", "help me", "can you help me", "what can i say",
@@ -525,7 +525,7 @@ SLOTS: dict[str, list[dict[str, str]]] = {
 }
 
 # TopicType: id -> (value, synonyms).  Synonyms come with and without "the"
-# because virtual-alexa and skill/nlu.py match slot values literally.
+# because virtual-alexa and skill/language/matcher.py match slot values literally.
 TOPIC_VALUES: dict[str, tuple[str, list[str]]] = {
     intents.TOPIC_WHAT: ("psoas", [
         "the psoas",

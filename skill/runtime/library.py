@@ -11,15 +11,14 @@ audio studio and the publisher all read and write it the same way.
 The manifest's shape is documented (and checked, at build time) in skill/studio/library.py.
 """
 
-import contextlib
-import hashlib
-import html
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+
+# The skill at run time only reads the manifest; what writes files, hashes them or reads
+# captions imports its modules when first used, so a Lambda cold start does not pay.
 
 MANIFEST = "manifest.json"
 STEPS = "steps"  # the folder of the routines' step clips
@@ -45,6 +44,9 @@ def readable(directory):
 def write_text(path, text):
     """Write through a temporary file in the same folder, then move it into place, so a
     reader never sees half a file."""
+    import contextlib
+    import tempfile
+
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
@@ -58,6 +60,8 @@ def write_text(path, text):
 
 
 def sha256_of(path):
+    import hashlib
+
     with open(path, "rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
@@ -120,6 +124,8 @@ def check_cues(cues):
 
 def to_vtt(cues):
     """WebVTT text for cues of {"start_ms", "end_ms", "text"} and an optional "id"."""
+    import html
+
     check_cues(cues)
     blocks = ["WEBVTT"]
     for n, cue in enumerate(cues, 1):
@@ -148,6 +154,8 @@ def _parse_time(text):
 
 def parse_vtt(text):
     """Cues of a WebVTT file as {"start_ms", "end_ms", "text"} (and "id" when given)."""
+    import html
+
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not re.fullmatch(r"WEBVTT([ \t].*)?", lines[0]):
         raise ValueError("not WebVTT: the first line must be 'WEBVTT'")

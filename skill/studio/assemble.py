@@ -88,7 +88,8 @@ def _with_bed(audio, level_db):
     ms = -(-len(speech) * 1000 // audio.frame_rate)  # enough bed to cover every frame
     bed = sounds.ambient_bed(ms, audio.frame_rate, level_db=level_db).raw_data
     mixed = speech.astype(np.int32) + np.frombuffer(bed, dtype="<i2")[:len(speech)]
-    return audio._spawn(np.clip(mixed, -32768, 32767).astype("<i2").tobytes())
+    return AudioSegment(data=np.clip(mixed, -32768, 32767).astype("<i2").tobytes(),
+                        sample_width=2, frame_rate=audio.frame_rate, channels=audio.channels)
 
 
 def assemble(script, voice, frame_rate=FRAME_RATE, ambient_db=None):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyloudnorm
 from mutagen.easyid3 import EasyID3
-from mutagen.mp3 import EasyMP3
+from mutagen.mp3 import BitrateMode, EasyMP3
 from pydub import AudioSegment
 from scipy.ndimage import minimum_filter1d
 from scipy.signal import resample_poly
@@ -41,6 +41,8 @@ DELIVERED_PEAK_DBTP = -1.0  # what the decoded MP3 may reach
 MP3_MARGIN_DB = 1.0
 _LOOKAHEAD_S = 0.010  # the limiter's gain moves over +-10 ms: smooth, no distortion
 _ENCODE_TRIES = 4
+# Encoder padding and the last partial frame move a constant rate's average a little.
+CBR_TOLERANCE = 0.03
 
 
 def _tool(name: str) -> str:
@@ -58,7 +60,8 @@ def to_float(segment: AudioSegment) -> np.ndarray:
 
 def _from_float(samples: np.ndarray, like: AudioSegment) -> AudioSegment:
     int16 = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
-    return like._spawn(int16.tobytes(), overrides={"sample_width": 2})
+    return AudioSegment(data=int16.tobytes(), sample_width=2, frame_rate=like.frame_rate,
+                        channels=like.channels)
 
 
 def integrated_lufs(samples: np.ndarray, rate: int) -> float:
@@ -210,56 +213,33 @@ def export_mp3(
             os.remove(tmp)
 
 
-_MPEG_VERSIONS = {0: 2.5, 2: 2, 3: 1}
-_BITRATES = {  # layer III, kbps by header index; MPEG-2 and 2.5 share a table
-    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
-    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
-}
-_RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 2.5: (11025, 12000, 8000)}
-
-
-def _frames(data: bytes) -> tuple[list[tuple[float, int, int]], bool]:
-    """(MPEG version, layer, kbps) of each layer III frame, and whether a Xing/Info
-    frame leads: the length header that SSML clips must not carry."""
-    pos = 0
-    if data[:3] == b"ID3":  # skip the tag: its size is four 7-bit bytes
-        pos = 10 + sum((data[6 + i] & 0x7F) << (7 * (3 - i)) for i in range(4))
-    frames, xing = [], False
-    while pos + 4 <= len(data) and data[pos] == 0xFF and data[pos + 1] & 0xE0 == 0xE0:
-        b1, b2 = data[pos + 1], data[pos + 2]
-        version, layer = _MPEG_VERSIONS.get((b1 >> 3) & 3), 4 - ((b1 >> 1) & 3)
-        if version is None or layer != 3 or b2 >> 4 in (0, 15) or (b2 >> 2) & 3 == 3:
-            break  # not a layer III frame we can size
-        kbps = _BITRATES[1 if version == 1 else 2][b2 >> 4]
-        size = (144 if version == 1 else 72) * kbps * 1000 // _RATES[version][(b2 >> 2) & 3]
-        size += (b2 >> 1) & 1
-        if not frames:
-            xing = any(mark in data[pos : pos + size] for mark in (b"Xing", b"Info"))
-        frames.append((version, layer, kbps))
-        pos += size
-    return frames, xing
-
-
 def probe(path: str | os.PathLike) -> dict:
-    """Format facts of an MP3, plus loudness and true peak of it decoded as delivered."""
+    """Format facts of an MP3 (read by mutagen), plus its length, loudness and true peak
+    decoded as delivered."""
     path = os.fspath(path)
     samples, info = _decode(path)
     rate = int(info["sample_rate"])
-    with open(path, "rb") as f:
-        frames, xing = _frames(f.read())
-    kbps = sorted({kb for _, _, kb in frames})
-    tags = EasyMP3(path).tags or {}
+    mp3 = EasyMP3(path)
+    header = mp3.info
+    # A Xing/Info frame at the start names the bit-rate mode; without one mutagen says
+    # UNKNOWN, and a constant rate shows as audio bytes matching the nominal rate.
+    xing = header.bitrate_mode != BitrateMode.UNKNOWN
+    tag_bytes = mp3.tags.size if mp3.tags is not None else 0
+    seconds = len(samples) / rate
+    average = (os.path.getsize(path) - tag_bytes) * 8 / seconds if seconds else 0
+    cbr = header.bitrate_mode == BitrateMode.CBR or (
+        not xing and abs(average - header.bitrate) <= CBR_TOLERANCE * header.bitrate)
+    tags = mp3.tags or {}
     return {
         "codec": info["codec_name"],
-        "mpeg_version": frames[0][0] if frames else None,  # 2 means MPEG-2 (LSF)
-        "layer": frames[0][1] if frames else None,
-        "bitrate_kbps": kbps[0] if len(kbps) == 1 else None,
-        "cbr": len(kbps) == 1,
+        "mpeg_version": header.version,  # 2 means MPEG-2 (LSF)
+        "layer": header.layer,
+        "bitrate_kbps": header.bitrate // 1000 if cbr else None,
+        "cbr": cbr,
         "xing": xing,
-        "frames": len(frames),
         "sample_rate": rate,
         "channels": samples.shape[1],
-        "duration_ms": round(1000 * len(samples) / rate),
+        "duration_ms": round(1000 * seconds),
         "lufs": integrated_lufs(samples, rate),
         "true_peak_dbtp": true_peak_dbtp(samples, rate),
         "tags": {key: tags[key][0] for key in tags},

@@ -11,6 +11,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+pytestmark = pytest.mark.slow
+
 AUDIO = Path(__file__).resolve().parents[2] / "audio"
 TRACKS = json.loads((AUDIO / "manifest.json").read_text(encoding="utf-8"))["tracks"]
 PLAY_SECONDS = 10

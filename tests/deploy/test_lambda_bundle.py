@@ -18,6 +18,8 @@ from skill.deploy import lambda_bundle as package
 from skill.runtime.alexa import intents
 from skill.runtime.alexa.speech import plain
 
+pytestmark = pytest.mark.slow
+
 ROOT = package.REPO
 FIXTURES = ROOT / "tests" / "fixtures"
 AUDIO_BASE_URL = "https://audio.example.test/audio/"

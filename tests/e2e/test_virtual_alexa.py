@@ -13,6 +13,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def talk(converse):

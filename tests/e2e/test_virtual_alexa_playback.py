@@ -13,6 +13,8 @@ how far into the current clip the player has got.
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROUTINE = "daily"
 STEP_FILES = ("steps/daily-01.mp3", "steps/daily-02.mp3", "steps/daily-03.mp3")
 

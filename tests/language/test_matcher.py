@@ -1,8 +1,8 @@
-"""skill/nlu.py: typed phrases to intents through the generated models."""
+"""skill/language/matcher.py: typed phrases to intents through the generated models."""
 
 import pytest
 
-from skill.language import model as model_source
+from skill.language import model
 from skill.language.matcher import Match, PhraseMatcher, normalise
 from skill.runtime.alexa import intents
 
@@ -157,7 +157,7 @@ def test_unresolved_slot_value_has_no_id(matcher, phrase, intent, slot, spoken):
     "psoas what is the",
     "pause it all",
     "skip ahead",
-    "start my stretches",  # a launch word opens no sample: see skill/model_source.py
+    "start my stretches",  # a launch word opens no sample: see skill/language/model.py
     "tell me more about so as",  # no sample says "tell": virtual-alexa takes it for a launch
 ])
 def test_unknown_phrases_fall_back(matcher, phrase):
@@ -190,11 +190,11 @@ def test_other_phrases_are_not_launches(matcher, phrase):
     assert not matcher.is_launch(phrase)
 
 
-@pytest.mark.parametrize("locale", model_source.LOCALES)
+@pytest.mark.parametrize("locale", model.LOCALES)
 def test_every_locale_loads(locale):
     matcher = PhraseMatcher.for_locale(locale)
-    assert matcher.invocation == model_source.INVOCATION_NAME
-    assert matcher.is_launch(f"open {model_source.INVOCATION_NAME}")
+    assert matcher.invocation == model.INVOCATION_NAME
+    assert matcher.is_launch(f"open {model.INVOCATION_NAME}")
     assert matcher.match("what is the psoas").intent == intents.EXPLAIN
     assert topic(matcher.match("more about so as")) == ("so as", intents.TOPIC_WHAT)
     physio = matcher.match("should I see a physio").intent

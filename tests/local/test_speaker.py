@@ -34,6 +34,8 @@ from skill.local.speaker import Recogniser, Speaker, Voice, canonical, grammar_p
 from skill.runtime.settings import AUDIO_DIR
 from skill.studio.engines import PiperEngine
 
+pytestmark = pytest.mark.slow
+
 UTTERANCES = {
     "what is the psoas": "ExplainPsoasIntent",
     "yes": "AMAZON.YesIntent",

@@ -126,6 +126,7 @@ def _save_at_once(adapter, person, start, failures):
         failures.append(error)
 
 
+@pytest.mark.slow
 def test_concurrent_first_use_of_new_databases_loses_nothing(tmp_path):
     """32 threads open a brand-new file at once, 200 times over: every save is kept."""
     people = [envelope_for(f"u{i}") for i in range(32)]
@@ -152,6 +153,7 @@ def _first_use(path, user, ready):
     SQLitePersistenceAdapter(path).save_attributes(envelope_for(user), {"visits": 1})
 
 
+@pytest.mark.slow
 def test_concurrent_processes_opening_a_new_database_lose_nothing(tmp_path):
     context = multiprocessing.get_context("fork")
     for round_number in range(5):

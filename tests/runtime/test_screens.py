@@ -1,4 +1,4 @@
-"""The APL screens: the documents in skill/apl and the helpers that send them."""
+"""The APL screens: the documents in skill/runtime/alexa/apl and the helpers that send them."""
 
 import copy
 import importlib

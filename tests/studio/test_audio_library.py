@@ -26,6 +26,8 @@ from skill.studio.render import FEED as FEED_INFO
 from skill.studio.render import PROFILE_OF_KIND, RENDER_VERSION, step_file
 from skill.studio.script import Hold, Mark, Say, all_scripts
 
+pytestmark = pytest.mark.slow
+
 AUDIO = Path(__file__).resolve().parents[2] / "audio"
 
 

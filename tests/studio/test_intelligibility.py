@@ -44,6 +44,8 @@ from pocketsphinx import Decoder, Segmenter
 from skill.studio.assemble import CHIME_CAPTION
 from skill.studio.library import parse_vtt, read_manifest
 
+pytestmark = pytest.mark.slow
+
 AUDIO = Path(__file__).resolve().parents[2] / "audio"
 MANIFEST = read_manifest(AUDIO) or {"tracks": []}
 TRACKS = {track["id"]: track for track in MANIFEST["tracks"]}

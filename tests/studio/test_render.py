@@ -22,6 +22,8 @@ from skill.studio.export import probe
 from skill.studio.render import recover, render
 from skill.studio.script import Chime, Hold, Mark, Say, Script
 
+pytestmark = pytest.mark.slow
+
 BASE_URL = "https://example.test/audio/"
 
 ROUTINE = Script(

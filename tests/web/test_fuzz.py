@@ -20,6 +20,8 @@ from transcript import runtime_with, settings_for_tests
 from skill.runtime.persistence import GuardedAdapter, SQLitePersistenceAdapter
 from skill.web import MAX_BODY_BYTES, create_app
 
+pytestmark = pytest.mark.slow
+
 FIXTURES = {path.stem: json.loads(path.read_text(encoding="utf-8"))
             for path in sorted((Path(__file__).parent.parent / "fixtures").glob("*.json"))}
 
