@@ -40,7 +40,7 @@ models: $(VENV)/.installed
 .system-deps:
 	@scripts/system-deps.sh
 
-$(VENV)/.installed: requirements.txt requirements-web.txt requirements-studio.txt requirements-dev.txt | .system-deps
+$(VENV)/.installed: requirements.txt requirements-web.txt requirements-studio.txt requirements-local.txt requirements-dev.txt | .system-deps
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@

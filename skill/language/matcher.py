@@ -1,20 +1,37 @@
 """Matching typed or recognised phrases to intents through an interaction model.
 
-A small stand-in for Alexa's language understanding, for local use: a phrase
-matches a sample word for word (slots match any words, then resolve to a
-slot type's value or synonym). Built-in intents the model declares answer
-their usual phrases. When several samples match, the one with the most text
-of its own (outside its slots) wins, then the one whose slots resolve.
-Anything else is AMAZON.FallbackIntent, as on a device.
+A stand-in for Alexa's language understanding, for local use (the chat, speaker mode and
+the tests), in four steps, the first that answers wins:
+
+1. literal: the phrase is a sample, or fits a sample with slots whose words resolve to a
+   slot type's value or synonym;
+2. the same after the words people wrap around a request are taken off ("um, could you
+   please ... for me"), and a launch word at the start ("start the stretches");
+3. near: the closest sample, every slot filled with each of its values, by edit-distance
+   similarity (rapidfuzz), when it is very close (a typo, a misheard word);
+4. learnt: a linear classifier (scikit-learn) over the words and letter groups of every
+   sample, slot values replaced by their type, with one more class for sentences not
+   meant for the guide (samples.OUT_OF_SCOPE). Its answer counts only when it is clear
+   enough, a control (stop, next, yes) is a short phrase, and a request about the guide
+   carries one of its words (samples.DOMAIN_WORDS) or a slot value.
+
+Anything else is AMAZON.FallbackIntent, as on a device. The thresholds are measured in
+tests/language/test_coverage.py on paraphrases and unrelated sentences.
 """
 
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from skill.language.model import BUILT_IN_PHRASES, MODEL_DIR
+from skill.language.samples import DOMAIN_WORDS, OUT_OF_SCOPE
 from skill.runtime.alexa import intents
+
+# More ways of saying each request, and more that is not for the guide: training for the
+# learnt step only (the interaction model keeps its own samples).
+PHRASINGS = Path(__file__).with_name("phrasings.json")
 
 # Anything but letters, digits, spaces and apostrophes inside a word.
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+|(?<![a-z0-9])'|'(?![a-z0-9])")
@@ -22,17 +39,76 @@ _SPACES = re.compile(r"\s+")
 _SLOT = re.compile(r"\{(\w+)\}")
 _WAKE = re.compile(r"^(alexa|echo|computer)\b\s*")
 _LAUNCH_VERBS = {"open", "start", "launch", "ask", "talk", "begin"}
+_NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
+            "7": "seven", "8": "eight", "9": "nine", "10": "ten", "15": "fifteen",
+            "20": "twenty", "30": "thirty"}
+
+# Words wrapped around a request that do not change it, at its start or its end.
+_LEADING = re.compile(
+    r"^((um+|uh+|er+|erm|hmm+|oh|ah|okay|ok|so|well|right|now|alright|hey|please|"
+    r"yeah so|ok so|okay so|and|but|then|just|actually|guide|wait|sorry|let me|"
+    r"can you|could you|would you|will you|can we|could we|would you mind|"
+    r"i want to|i wanna|i'd like to|i would like to|i need to|i'd love to|"
+    r"i want you to|i'd like you to|i need you to|i wonder|"
+    r"start|play|begin|run|do|let's|lets|let us)\s+)+")
+_TRAILING = re.compile(
+    r"(\s+(please|thanks|thank you|for me|now|then|again|today|right now|okay|ok|"
+    r"if you can|if possible|would you|could you|mate|love|guide))+$")
+# A yes or no said first, then more: the answer is the first word.
+_ANSWER_FIRST = re.compile(r"^(yes|yeah|yep|yup|sure|no|nope|nah)\b")
+
+# How close a near match must be (0-100).
+NEAR_ENOUGH = 90
+# The learnt step: the class of sentences not for the guide; the smallest margin of the
+# classifier's best class when the phrase carries a word of the guide's own, and when it
+# does not (a control such as "that's me done", or a short question); the longest control
+# phrase and the longest request without a word of the guide's own (in words). Measured:
+# see the module docstring.
+OUT = "OutOfScope"
+MIN_MARGIN = -0.3
+PLAIN_MARGIN = 0.05
+CONTROL_WORDS = 8
+SHORT_REQUEST = 5
+CONTROLS = frozenset(intents.BUILT_IN)
+
+_PSOAS = re.compile(r"\b(p s o a s|so ass|so as|so us|soas|psoas)\b")
+_CONTRACTIONS = {
+    "what's": "what is", "where's": "where is", "who's": "who is", "how's": "how is",
+    "that's": "that is", "it's": "it is", "i'm": "i am", "i've": "i have", "i'd": "i would",
+    "i'll": "i will", "let's": "let us", "can't": "can not", "don't": "do not",
+    "doesn't": "does not", "isn't": "is not", "won't": "will not", "there's": "there is",
+    "you're": "you are", "we're": "we are", "they're": "they are", "who'd": "who would",
+}
+_SLOT_TAG = {"RoutineType": "slotroutine", "StretchType": "slotstretch",
+             "TopicType": "slottopic", "SymptomType": "slotsymptom", "PainType": "slotpain",
+             "AMAZON.SearchQuery": "slotquery"}
+FREE_TEXT = "AMAZON.SearchQuery"  # takes any words, as Alexa's does
+# Spotted in this order: a sign before a description of pain before a stretch's name...
+_SPOT_ORDER = ("SymptomType", "PainType", "StretchType", "RoutineType", "TopicType")
 
 
 def normalise(text):
-    text = _NOT_WORD.sub(" ", text.lower().replace("’", "'"))
-    return _SPACES.sub(" ", text).strip()
+    text = _NOT_WORD.sub(" ", text.lower().replace("’", "'").replace("-", " "))
+    words = [_NUMBERS.get(word, word) for word in text.split()]
+    return _SPACES.sub(" ", " ".join(words)).strip()
+
+
+def canonical(text):
+    """Normalised, contractions written out, "so as" and its kin written "psoas"."""
+    words = [_CONTRACTIONS.get(word, word) for word in normalise(text).split()]
+    return _PSOAS.sub("psoas", " ".join(words))
+
+
+def strip_wrapping(text):
+    """The phrase without polite or hesitant words around it ("could you ... please")."""
+    return _TRAILING.sub("", _LEADING.sub("", text)).strip()
 
 
 @dataclass
 class Match:
     intent: str
     slots: dict = field(default_factory=dict)  # name -> (spoken value, resolved id or None)
+    how: str = field(default="literal", compare=False)  # literal, stripped, near, learnt...
 
 
 class PhraseMatcher:
@@ -40,8 +116,9 @@ class PhraseMatcher:
         language = model["interactionModel"]["languageModel"]
         self.invocation = normalise(language["invocationName"])
         self.exact = {}
-        self.patterns = []  # (regex, intent, {slot name: slot type})
+        self.patterns = []  # (regex, intent, {slot name: slot type}, words of its own)
         self.values = {}  # slot type -> {normalised phrase: id}
+        self.samples = []  # (normalised sample, intent, {slot name: slot type})
         for slot_type in language.get("types", []):
             table = self.values.setdefault(slot_type["name"], {})
             for value in slot_type["values"]:
@@ -52,8 +129,11 @@ class PhraseMatcher:
             slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
             samples = intent.get("samples", []) + BUILT_IN_PHRASES.get(intent["name"], [])
             for sample in samples:
+                self.samples.append((sample, intent["name"], slot_types))
                 if _SLOT.search(sample):
-                    self.patterns.append((self._compile(sample), intent["name"], slot_types))
+                    own = len(normalise(_SLOT.sub(" ", sample)).split())
+                    self.patterns.append((self._compile(sample), intent["name"], slot_types,
+                                          own))
                 else:
                     self.exact.setdefault(normalise(sample), intent["name"])
 
@@ -81,19 +161,170 @@ class PhraseMatcher:
             text == self.invocation or text.split(" ")[0] in _LAUNCH_VERBS
         )
 
-    def match(self, phrase):
-        text = _WAKE.sub("", normalise(phrase))
+    def _literal(self, text):
+        """The sample the phrase is; or the best sample it fits with its slots filled,
+        resolved; or, as a second answer, one it fits with a name we do not know (a
+        "yoga routine") when that sample has words enough of its own to be sure."""
         if text in self.exact:
-            return Match(self.exact[text])
-        best, best_rank = Match(intents.FALLBACK), None
-        for regex, intent, slot_types in self.patterns:
+            return Match(self.exact[text]), None
+        best, best_rank, unknown, unknown_own = None, None, None, 2
+        for regex, intent, slot_types, own in self.patterns:
             found = regex.fullmatch(text)
             if not found:
                 continue
             slots = {name: (spoken, self.values.get(slot_types[name], {}).get(spoken))
                      for name, spoken in found.groupdict().items()}
+            if any(value_id is None and slot_types[name] != FREE_TEXT
+                   for name, (_, value_id) in slots.items()):
+                if own > unknown_own:  # at least three words of its own, the most
+                    unknown, unknown_own = Match(intent, slots), own
+                continue
             own_text = len(text) - sum(len(spoken) for spoken, _ in slots.values())
-            resolved = sum(value_id is not None for _, value_id in slots.values())
-            if best_rank is None or (own_text, resolved) > best_rank:
-                best, best_rank = Match(intent, slots), (own_text, resolved)
-        return best
+            if best_rank is None or own_text > best_rank:
+                best, best_rank = Match(intent, slots), own_text
+        return best, unknown
+
+    @cached_property
+    def _expanded(self):
+        """Every sample with its slots filled by each value: (text, intent, slots)."""
+        expanded = []
+        for sample, intent, slot_types in self.samples:
+            names = _SLOT.findall(sample)
+            if not names:
+                expanded.append((normalise(sample), intent, {}))
+            elif len(names) == 1:
+                name = names[0]
+                for phrase, value_id in self.values.get(slot_types[name], {}).items():
+                    text = normalise(sample.replace("{" + name + "}", phrase))
+                    expanded.append((text, intent, {name: (phrase, value_id)}))
+        return expanded
+
+    def _near(self, text):
+        from rapidfuzz import fuzz, process, utils
+
+        choices = [entry[0] for entry in self._expanded]
+        found = process.extractOne(text, choices, scorer=fuzz.ratio,
+                                   processor=utils.default_process, score_cutoff=NEAR_ENOUGH)
+        if found is None:
+            return None
+        _, _, index = found
+        _, intent, slots = self._expanded[index]
+        return Match(intent, dict(slots), how="near")
+
+    # --- the learnt step ------------------------------------------------------------
+
+    @cached_property
+    def _spotters(self):
+        """Per slot type: a regex of its phrases (longest first), and phrase -> id."""
+        spotters = {}
+        for slot_type, table in self.values.items():
+            ids = {canonical(phrase): value_id for phrase, value_id in table.items()}
+            phrases = sorted(ids, key=len, reverse=True)
+            pattern = re.compile(r"\b(" + "|".join(map(re.escape, phrases)) + r")\b")
+            spotters[slot_type] = (pattern, ids)
+        return spotters
+
+    def _spot(self, text):
+        """`text` with slot values replaced by their type, and {type: (spoken, id)}."""
+        found = {}
+        for slot_type in _SPOT_ORDER:
+            if slot_type not in self._spotters:
+                continue
+            pattern, ids = self._spotters[slot_type]
+            hit = pattern.search(text)
+            if hit:
+                found[slot_type] = (hit.group(1), ids[hit.group(1)])
+                text = pattern.sub(_SLOT_TAG[slot_type], text)
+        return text, found
+
+    @cached_property
+    def _classifier(self):
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
+
+        texts, labels = [], []
+        for sample, intent, slot_types in self.samples:
+            for name, slot_type in slot_types.items():
+                sample = sample.replace("{" + name + "}", _SLOT_TAG[slot_type])
+            texts.append(self._spot(canonical(sample))[0])
+            labels.append(intent)
+        more = json.loads(PHRASINGS.read_text(encoding="utf-8"))
+        known = {intent for _, intent, _ in self.samples}
+        for intent, phrases in more["intents"].items():
+            if intent in known:
+                texts.extend(self._spot(canonical(phrase))[0] for phrase in phrases)
+                labels.extend([intent] * len(phrases))
+        for sentence in OUT_OF_SCOPE + more["out_of_scope"]:
+            texts.append(self._spot(canonical(sentence))[0])
+            labels.append(OUT)
+        letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                token_pattern=r"[a-z']+")
+        features = hstack([letters.fit_transform(texts), words.fit_transform(texts)])
+        model = LinearSVC(C=0.5, class_weight="balanced").fit(features.tocsr(), labels)
+
+        def score(text):
+            row = hstack([letters.transform([text]), words.transform([text])])
+            margins = model.decision_function(row)[0]
+            if margins.ndim == 0:  # two classes: one margin, for the second
+                return model.classes_[int(margins > 0)], abs(float(margins))
+            best = int(margins.argmax())
+            return model.classes_[best], float(margins[best])
+
+        return score
+
+    def _learnt(self, text, unknown):
+        tagged, spotted = self._spot(text)
+        intent, margin = self._classifier(tagged)
+        words = text.split()
+        ours = bool(spotted or DOMAIN_WORDS & set(words))
+        if intent == OUT or margin < (MIN_MARGIN if ours else PLAIN_MARGIN):
+            return None
+        if intent in CONTROLS:
+            return Match(intent, how="learnt") if len(words) <= CONTROL_WORDS else None
+        if len(words) > SHORT_REQUEST and not ours:
+            return None
+        slots = {}
+        for name, slot_type in self.slot_types.get(intent, {}).items():
+            if slot_type == FREE_TEXT:
+                continue
+            if slot_type in spotted:
+                slots[name] = spotted[slot_type]
+            elif unknown is not None and unknown.intent == intent:
+                slots[name] = unknown.slots[name]
+        return Match(intent, slots, how="learnt")
+
+    @cached_property
+    def slot_types(self):
+        return {intent: types for _, intent, types in self.samples if types}
+
+    # --- all together -------------------------------------------------------------
+
+    def match(self, phrase):
+        text = _WAKE.sub("", normalise(phrase))
+        found, unknown = self._literal(text)
+        if found:
+            return found
+        stripped = strip_wrapping(text)
+        if stripped and stripped != text:
+            found, unknown_stripped = self._literal(stripped)
+            if found:
+                found.how = "stripped"
+                return found
+            unknown = unknown or unknown_stripped
+        for candidate in dict.fromkeys((text, stripped)):
+            if candidate:
+                found = self._near(candidate)
+                if found:
+                    return found
+        found = self._learnt(canonical(text), unknown)
+        if found:
+            return found
+        if unknown is not None and DOMAIN_WORDS & set(canonical(text).split()):
+            unknown.how = "unknown name"  # "do the yoga routine": a routine we do not have
+            return unknown
+        answer = _ANSWER_FIRST.match(stripped or text)
+        if answer and len(text.split()) <= CONTROL_WORDS - 2:
+            return Match(self.exact[answer.group(1)], how="stripped")
+        return Match(intents.FALLBACK, how="none")

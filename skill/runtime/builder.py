@@ -28,15 +28,21 @@ def build_skill_builder(settings, persistence_adapter=_FROM_SETTINGS):
                     audio_events.PlaybackControllerHandler(),
                     audio_events.ExceptionEncounteredHandler()):
         sb.add_request_handler(handler)
-    # Launch and the topics.
+    # Launch and the topics ("list them" during the safety check lists its signs).
     sb.add_request_handler(launch.LaunchRequestHandler())
+    sb.add_request_handler(explain.WarningSignsDuringSafetyCheckHandler())
     sb.add_request_handler(explain.TopicIntentHandler())
     sb.add_request_handler(explain.LearnTopicIntentHandler())
-    # Screening: its Yes/No/NotSure and StartOver are gated on a screening in
-    # progress, so they must come before the general Yes/No and StartOver.
-    sb.add_request_handler(screening.StartScreeningIntentHandler())
-    sb.add_request_handler(screening.ScreeningAnswerHandler())
-    sb.add_request_handler(screening.ScreeningStartOverHandler())
+    # Screening: its Yes/No/NotSure, skip and StartOver are gated on a screening in
+    # progress, so they must come before the general Yes/No, Next and StartOver. A sign
+    # someone reports is heard anywhere, before anything can play.
+    for handler in (screening.StartScreeningIntentHandler(),
+                    screening.ScreeningAnswerHandler(),
+                    screening.ScreeningStartOverHandler(),
+                    screening.ReportSymptomHandler(),
+                    screening.DescribePainHandler(),
+                    screening.ExplainQuestionHandler()):
+        sb.add_request_handler(handler)
     # Controls while a routine plays (or is stepped through): after the
     # screening, so its yes, no, repeat and start over keep working there.
     for handler in (playback.PauseHandler(), playback.NextHandler(),
@@ -44,16 +50,18 @@ def build_skill_builder(settings, persistence_adapter=_FROM_SETTINGS):
                     playback.StartOverRoutineHandler(), playback.PlaybackHelpHandler()):
         sb.add_request_handler(handler)
     sb.add_request_handler(screening.GoBackIntentHandler())
+    # An offer waiting: yes, no, and "go on" (before Resume takes "go on" for the player).
+    sb.add_request_handler(offers.OfferReplyHandler())
     # Starting, listing, describing and continuing routines.
     for handler in (playback.PlayRoutineIntentHandler(), playback.ListRoutinesIntentHandler(),
                     playback.DescribeStretchIntentHandler(),
                     playback.ContinueRoutineIntentHandler(), playback.ResumeHandler(),
                     playback.NoLoopOrShuffleHandler(), playback.StrayControlHandler()):
         sb.add_request_handler(handler)
-    # Yes/No to an offer, then yes/no/not sure with nothing pending.
-    sb.add_request_handler(offers.OfferReplyHandler())
+    # Yes, no or not sure with nothing pending.
     sb.add_request_handler(builtins.StrayAnswerHandler())
     # Built-ins; Fallback and SessionEnded late.
+    sb.add_request_handler(builtins.MoreIntentHandler())
     sb.add_request_handler(builtins.HelpIntentHandler())
     sb.add_request_handler(builtins.RepeatIntentHandler())
     sb.add_request_handler(builtins.StartOverIntentHandler())

@@ -3,7 +3,8 @@
 import pytest
 from transcript import settings_for_tests
 
-from skill.content import dialog, guide
+from skill.content import dialog, guide, guided
+from skill.content import screening as words
 from skill.local.chat import Chat, main
 from skill.local.device import Device
 
@@ -26,9 +27,10 @@ def test_launch_phrase_welcomes(chat):
 def test_a_whole_screening_typed(chat):
     say(chat, "alexa, open gentle back guide")
     assert "safety check" in say(chat, "check my back")
-    assert "fever" in say(chat, "no")
-    assert "Clue one" in say(chat, "no")
-    assert "Clue two" in say(chat, "yes")
+    assert "high temperature" in say(chat, "no I don't")
+    assert "shoulder blades" in say(chat, "none of those")
+    assert "Clue one" in say(chat, "nope")
+    assert "Clue two" in say(chat, "it hurts when I get up")
     assert "Clue three" in say(chat, "Yes.")
     assert "Clue four" in say(chat, "I’m not sure")
     response = chat.say("no")
@@ -49,9 +51,10 @@ def test_unknown_phrase_gets_the_fallback_and_the_session_stays_open(chat):
     assert chat.device.session_id == session
 
 
-def test_fallback_during_the_screening_asks_for_yes_or_no(chat):
+def test_fallback_during_the_screening_asks_briefly_then_offers_a_way_out(chat):
     say(chat, "check my back")
-    assert say(chat, "blue").startswith(dialog.FALLBACK_SCREENING)
+    assert say(chat, "purple elephants") == f"{dialog.FALLBACK} {words.REASK}"
+    assert words.WAY_OUT in say(chat, "purple elephants")
 
 
 def test_stop_ends_the_session_and_the_next_phrase_starts_a_new_one(chat):
@@ -90,7 +93,7 @@ def test_slots_reach_the_skill_resolved(chat, phrase, reply):
 
 def test_unresolved_slot_reaches_the_skill_unresolved(chat):
     say(chat, "open gentle back guide")
-    assert say(chat, "what about the weather").startswith(dialog.UNKNOWN_TOPIC)
+    assert say(chat, "do the yoga routine").startswith(guided.UNKNOWN_ROUTINE)
 
 
 def test_session_attributes_carry_from_turn_to_turn(chat):

@@ -1,13 +1,23 @@
-"""Alexa's platform and certification rules, checked on every intent in every dialog state."""
+"""Alexa's platform and certification rules, the brevity budget and the safety gate,
+checked on every intent in every dialog state.
 
+The states are reached by what a person says after a launch (phrases through the matcher),
+so the sweep follows real conversations: a first visit and a returning visitor, with and
+without a player on the device.
+"""
+
+import copy
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from transcript import Conversation
+from transcript import Conversation, runtime_with
 
+from skill.content import screening as words
 from skill.runtime.alexa import intents
 from skill.runtime.alexa.speech import MAX_BREAK_MS, MAX_SPEECH_CHARS
+from skill.runtime.persistence import GuardedAdapter, SQLitePersistenceAdapter
 
 SUPPORTED_SSML = {
     "speak", "p", "s", "break", "emphasis", "prosody", "phoneme", "say-as", "sub", "w",
@@ -17,35 +27,84 @@ SUPPORTED_SSML = {
 MAX_RESPONSE_BYTES = 24 * 1024
 MAX_CARD_CHARS = 8000
 
-
-# Ways to reach each dialog state, as intents said after a launch.
+# Ways to reach each dialog state: what is said after a launch. The last element of
+# each entry says whether the safety gate is closed there (no routine may start).
 STATES = {
-    "fresh session": None,
-    "menu": [],
-    "offer: causes": [intents.EXPLAIN],
-    "offer: screening": [intents.CAUSES],
-    "offer: who can help": [intents.START_SCREENING, intents.NO, intents.NO,
-                            intents.YES, intents.NO, intents.NOT_SURE, intents.YES],
-    "safety: urgent": [intents.START_SCREENING],
-    "safety: soon": [intents.START_SCREENING, intents.NO],
-    "clue 1": [intents.START_SCREENING, intents.NO, intents.NO],
-    "clue 2": [intents.START_SCREENING, intents.NO, intents.NO, intents.YES],
-    "clue 4": [intents.START_SCREENING, intents.NO, intents.NO, intents.YES, intents.NO,
-               intents.NOT_SURE],
-    "after go back": [intents.START_SCREENING, intents.NO, intents.NO, intents.YES,
-                      intents.GO_BACK],
+    "menu": ([], False),
+    "explained: where offered": (["what is the psoas"], False),
+    "explained: causes offered": (["why does my psoas hurt"], False),
+    "clues listed: more offered": (["list the clues"], False),
+    "routines listed": (["what routines are there"], False),
+    "safety 1 waiting": (["check my back"], True),
+    "safety 1 after a miss": (["check my back", "purple elephants"], True),
+    "safety 2 waiting": (["check my back", "no"], True),
+    "safety 3 waiting": (["check my back", "no", "none of those"], True),
+    "clue 1": (["check my back", "no", "no", "no"], False),
+    "clue 3": (["check my back", "no", "no", "no", "yes", "no"], False),
+    "clue 4 after go back": (["check my back", "no", "no", "no", "yes", "no", "go back"],
+                             False),
+    "result: routine offered": (["check my back", "no", "no", "no", "yes", "yes", "yes",
+                                 "no"], False),
+    "result: help offered": (["check my back", "no", "no", "no", "no", "no", "no", "no"],
+                             False),
+    "red flag: urgent": (["check my back", "no", "yes"], True),
+    "red flag: reported": (["I've got a high temperature"], True),
 }
+GATE_CLOSED = [name for name, (_, closed) in STATES.items() if closed]
 
-SLOTS = {intents.LEARN_TOPIC: {"topic": ("the muscle", intents.TOPIC_WHAT)}}
+SLOTS = {intents.LEARN_TOPIC: {"topic": ("the muscle", intents.TOPIC_WHAT)},
+         intents.PLAY_ROUTINE: {"routine": ("desk", "desk")},
+         intents.DESCRIBE_STRETCH: {"stretch": ("bridge", "glute_bridge")},
+         intents.REPORT_SYMPTOM: {"symptom": ("pregnant", "pregnant")},
+         intents.DESCRIBE_PAIN: {"pain": ("it hurts to get up", "sit_stand")}}
+# What a cleared player can still send (it sends no "nearly finished" once stopped).
+PLAYER_EVENTS = ("AudioPlayer.PlaybackStopped", "AudioPlayer.PlaybackFinished",
+                 "AudioPlayer.PlaybackFailed", "System.ExceptionEncountered")
+# One breath before a question: words before it on a first visit, and after.
+FIRST_VISIT_WORDS, RETURNING_WORDS = 45, 35
+MAX_QUESTION_WORDS = 40
+MAX_HELP_WORDS = 40
+_SENTENCES = re.compile(r"(?<=[.?!])\s+")
 
 
-def reach(runtime, state):
-    convo = Conversation(runtime)
-    if STATES[state] is not None:
+_REACHED = {}
+
+
+def reach(runtime, state, returning=False, audio_player=False):
+    """A conversation in `state`: reached once per runtime and variant, then copied."""
+    key = (id(runtime), state, returning, audio_player)
+    if key not in _REACHED:
+        convo = Conversation(runtime, audio_player=audio_player)
+        if returning:
+            convo.launch()
+            convo.end_session()
         convo.launch()
-        for name in STATES[state]:
-            convo.say(name)
+        for phrase in STATES[state][0]:
+            convo.hear(phrase)
+        _REACHED[key] = convo.device
+    convo = Conversation(runtime)
+    convo.device = copy.deepcopy(_REACHED[key])
+    convo.device.player.clock = convo.clock
     return convo
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    """One skill and store for the sweeps, so each state is reached once."""
+    store = tmp_path_factory.mktemp("sweep") / "attributes.sqlite3"
+    return runtime_with(GuardedAdapter(SQLitePersistenceAdapter(store)))
+
+
+def word_count(text):
+    return len(text.split())
+
+
+def question_and_before(speech):
+    """The final question of a reply, and the words said before it."""
+    sentences = _SENTENCES.split(speech.strip())
+    if sentences and sentences[-1].endswith("?"):
+        return sentences[-1], " ".join(sentences[:-1])
+    return "", speech
 
 
 def check_ssml(ssml):
@@ -77,14 +136,85 @@ def check_response(turn):
         assert "reprompt" not in response
 
 
+def check_brevity(turn, budget):
+    """One breath before a question; a reprompt shorter than the prompt."""
+    question, before = question_and_before(turn.speech)
+    if "<audio" in turn.ssml:
+        budget = FIRST_VISIT_WORDS  # a step of a routine played by voice: a guided moment
+    if turn.ended:
+        assert word_count(turn.speech) <= FIRST_VISIT_WORDS, turn.speech
+        return
+    assert word_count(before) <= budget, f"{word_count(before)} words: {before}"
+    assert word_count(question) <= MAX_QUESTION_WORDS, question
+    if before:
+        assert word_count(turn.reprompt) < word_count(turn.speech), turn.reprompt
+
+
+def plays(turn):
+    return bool(turn.plays) or "<audio" in turn.ssml
+
+
 @pytest.mark.parametrize("state", list(STATES))
 @pytest.mark.parametrize("intent", intents.ALL)
-def test_every_intent_in_every_state_gets_a_valid_answer(runtime, state, intent, caplog):
-    convo = reach(runtime, state)
-    turn = convo.say(intent, **SLOTS.get(intent, {}))
+def test_every_intent_in_every_state_gets_a_valid_short_answer(sweep, state, intent,
+                                                                caplog):
+    turn = reach(sweep, state).say(intent, **SLOTS.get(intent, {}))
     assert "outputSpeech" in turn.response
     check_response(turn)
+    check_brevity(turn, FIRST_VISIT_WORDS)
     assert "unhandled" not in caplog.text  # no handler fell through to the catch-all
+
+
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("intent", intents.ALL)
+def test_a_returning_visitor_hears_even_shorter_replies(sweep, state, intent):
+    turn = reach(sweep, state, returning=True).say(intent, **SLOTS.get(intent, {}))
+    check_response(turn)
+    check_brevity(turn, RETURNING_WORDS)
+
+
+@pytest.mark.parametrize("audio_player", [True, False], ids=["player", "no player"])
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("intent", intents.ALL)
+def test_the_safety_gate_in_every_state(sweep, state, intent, audio_player):
+    """No routine, stretch or step audio starts while a safety question waits or after a
+    red flag; elsewhere nothing stops a person who asks to stretch."""
+    convo = reach(sweep, state, audio_player=audio_player)
+    turn = convo.say(intent, **SLOTS.get(intent, {}))
+    if state in GATE_CLOSED:
+        assert not plays(turn), f"{intent} played in {state}: {turn.speech}"
+    elif intent == intents.PLAY_ROUTINE:
+        assert plays(turn), turn.speech
+
+
+RED_FLAG_STATES = [name for name in GATE_CLOSED if name.startswith("red flag")]
+
+
+@pytest.mark.parametrize("state", RED_FLAG_STATES)
+@pytest.mark.parametrize("event", PLAYER_EVENTS)
+def test_after_a_red_flag_the_player_plays_nothing_on_by_itself(runtime, state, event):
+    """A routine was playing; the person opened the guide over it and reported a red flag:
+    the player is cleared, and its own events start nothing. (While a safety question
+    waits the device holds the audio itself: it stops playing when someone speaks.)"""
+    convo = Conversation(runtime, audio_player=True)
+    convo.launch()
+    convo.hear("let's stretch")
+    convo.event("AudioPlayer.PlaybackStarted")
+    convo.listen(5000)
+    convo.launch()
+    for phrase in STATES[state][0]:
+        turn = convo.hear(phrase)
+    assert "AudioPlayer.ClearQueue" in turn.directive_types
+    assert convo.player.activity == "STOPPED" and convo.player.queue == []
+    reply = convo.event(event)
+    assert not reply.plays
+
+
+def test_the_sweep_is_wide():
+    """Its size, for the record: states x intents x devices, plus player events."""
+    spoken = len(STATES) * len(intents.ALL) * 2
+    events = len(RED_FLAG_STATES) * len(PLAYER_EVENTS)
+    assert spoken >= 1000 and events >= 8
 
 
 @pytest.mark.parametrize("state", list(STATES))
@@ -96,14 +226,16 @@ def test_every_state_can_be_left_with_stop_and_cancel(runtime, state):
 
 
 @pytest.mark.parametrize("state", list(STATES))
-def test_help_explains_and_asks_a_question(runtime, state):
+def test_help_fits_the_moment(runtime, state):
     turn = reach(runtime, state).say(intents.HELP)
-    assert not turn.ended
-    assert turn.speech.endswith("?") and turn.reprompt
-    # What can be said from here: the answers in a screening, example phrases elsewhere.
-    expected = "yes, no, or not sure" if state.startswith(("safety", "clue", "after")) \
-        else "You can say things like"
-    assert expected in turn.speech
+    assert not turn.ended and turn.speech.endswith("?") and turn.reprompt
+    assert word_count(turn.speech) < MAX_HELP_WORDS, turn.speech
+    if state.startswith(("safety", "clue ")):
+        assert "skip" in turn.speech  # how to answer, and the way out
+    elif state == "routines listed":
+        assert "say more" in turn.speech
+    elif state.startswith(("explained", "clues", "result", "red flag")):
+        assert "Say yes or no" in turn.speech
 
 
 def test_launch_response_keeps_the_rules(convo):
@@ -112,7 +244,14 @@ def test_launch_response_keeps_the_rules(convo):
 
 def test_general_help_says_what_the_guide_does_and_disclaims(convo):
     convo.launch()
-    turn = convo.say(intents.HELP)
-    for thing in ("explain", "cause", "clues", "who can help"):
+    turn = convo.hear("help")
+    for thing in ("explain the psoas", "warning signs", "clues", "stretches"):
         assert thing in turn.speech
     assert "not medical advice" in turn.speech
+
+
+def test_the_full_list_of_warning_signs_is_on_the_card(convo):
+    convo.launch()
+    turn = convo.hear("check my back")
+    for sign in words.EMERGENCY_SIGNS + words.URGENT_SIGNS:
+        assert sign in turn.card["content"]

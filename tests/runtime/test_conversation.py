@@ -1,290 +1,302 @@
-"""Whole conversations, turn by turn, as a person would have them."""
+"""Whole conversations, turn by turn, as a person would have them.
 
-import re
+"U:" is what the person says (through the phrase matcher, as a device hears it); "A:" is
+the guide's whole reply, word for word.
+"""
 
-from transcript import Conversation
+import pytest
+from transcript import Conversation, transcript
 
-from skill.content import dialog, guide
+from skill.content import dialog, guide, guided
 from skill.content import screening as words
-from skill.runtime.alexa import intents
 
-URGENT_Q, SOON_Q = (q.ask for q in words.RED_FLAGS)
-CLUE_Q = [q.ask for q in words.CLUES]
-
-
-def start(convo):
-    convo.launch()
-    return convo.say(intents.START_SCREENING)
-
-
-def through_safety(convo):
-    start(convo)
-    convo.no()
-    return convo.no()
+Q = {q.id: q for q in words.QUESTIONS}
+MENU = guide.MENU
+S1, S2, S3 = (q.ask for q in words.RED_FLAGS)
+C1, C2, C3, C4 = (q.ask for q in words.CLUES)
 
 
 # --- launch ------------------------------------------------------------------------------
 
 
-def test_first_visit_gets_welcome_disclaimer_and_choices(convo):
-    turn = convo.launch()
-    assert "Welcome to the gentle back guide" in turn.speech
-    assert "not medical advice" in turn.speech
-    assert guide.MENU in turn.speech
-    assert not turn.ended and turn.reprompt
+def test_a_first_visit_gets_the_welcome_with_the_disclaimer(convo):
+    transcript(convo, [
+        "U: open gentle back guide",
+        f"A: {guide.WELCOME_FIRST} {MENU}",
+    ])
 
 
-def test_returning_visitor_gets_a_short_greeting(runtime):
+def test_a_returning_visitor_gets_a_short_greeting(runtime):
     person = "amzn1.ask.account.RETURNING"
     Conversation(runtime, user_id=person).launch()
-    again = Conversation(runtime, user_id=person).launch()
-    assert again.speech.startswith("Welcome back")
-    assert "not medical advice" not in again.speech
-    assert len(again.speech) < len(guide.WELCOME_FIRST)
+    transcript(Conversation(runtime, user_id=person), [
+        "U: open gentle back guide",
+        f"A: {guide.WELCOME_BACK} {MENU}",
+    ])
 
 
-def test_someone_else_on_the_same_skill_is_new(runtime):
-    Conversation(runtime, user_id="amzn1.ask.account.A").launch()
-    other = Conversation(runtime, user_id="amzn1.ask.account.B").launch()
-    assert "not medical advice" in other.speech
+# --- explaining, in pieces, with no dead ends ------------------------------------------
 
 
-# --- explaining --------------------------------------------------------------------------
+def test_the_explanation_comes_in_pieces_each_offered(convo):
+    transcript(convo, [
+        "U: open gentle back guide",
+        "U: what is the psoas",
+        f"A: {guide.EXPLAIN} {dialog.OFFER['WHERE']}",
+        "U: yes please",
+        f"A: {guide.WHERE} {dialog.OFFER['WHY_TIGHT']}",
+        "U: go on",
+        f"A: {guide.WHY_TIGHT} {dialog.OFFER['CAUSES']}",
+        "U: sure",
+        f"A: {guide.CAUSES} {dialog.OFFER['SCREEN']}",
+        "U: yes",
+        f"A: {words.SAFETY_INTRO} {S1}",
+    ])
 
 
-def test_explain_then_follow_the_offers(convo):
+@pytest.mark.parametrize("phrase, answer", [
+    ("where is it", guide.WHERE),
+    ("why does it hurt", guide.WHY_TIGHT),
+    ("who can help", guide.WHO_CAN_HELP),
+    ("tell me about the psoas muscle", guide.EXPLAIN),
+])
+def test_follow_up_questions_after_the_explanation_are_answered(convo, phrase, answer):
     convo.launch()
-    what = convo.say(intents.EXPLAIN)
-    assert "upper body to your lower body" in what.speech
-    assert "T12" in what.speech and "L4" in what.speech
-    assert "thigh bone" in what.speech and "flex your hip" in what.speech
-    assert what.speech.endswith(dialog.OFFER["CAUSES"])
-
-    causes = convo.yes()
-    for effect in ("back pain", "hip pain", "sciatica", "groin pain", "constipation",
-                   "diaphragm"):
-        assert effect in causes.speech
-    assert causes.speech.endswith(dialog.OFFER["SCREEN"])
-
-    screening = convo.yes()
-    assert URGENT_Q in screening.speech
+    convo.hear("what is the psoas")
+    assert convo.hear(phrase).speech.startswith(answer)
 
 
-def test_declining_an_offer_returns_to_the_menu(convo):
+def test_the_clues_are_listed_two_at_a_time(convo):
+    transcript(convo, [
+        "U: list the clues",
+        f"A: {guide.CLUES_INTRO} {words.list_clues(0, 2)} Want to hear the other two?",
+        "U: yes",
+        f"A: {words.list_clues(2, 4)} {words.NOT_A_TEST} {dialog.OFFER['SCREEN']}",
+    ])
+
+
+def test_declining_an_offer_goes_back_to_the_menu(convo):
+    transcript(convo, [
+        "U: what can a tight psoas cause",
+        f"A: {guide.CAUSES} {dialog.OFFER['SCREEN']}",
+        "U: no thanks",
+        f"A: {dialog.DECLINED} {MENU}",
+    ])
+
+
+def test_what_do_you_mean_during_an_offer(convo):
+    transcript(convo, [
+        "U: who can help me",
+        f"A: {guide.WHO_CAN_HELP} {dialog.OFFER['SCREEN']}",
+        "U: what do you mean",
+        f"A: {dialog.OFFER_MEANING} {dialog.OFFER['SCREEN']}",
+    ])
+
+
+# --- the screening: safety first, natural answers, escalation ---------------------------
+
+
+def test_the_whole_screening_with_natural_answers(convo):
+    transcript(convo, [
+        "U: open gentle back guide",
+        "U: check my back",
+        f"A: {words.SAFETY_INTRO} {S1}",
+        "U: no I don't",
+        f"A: {S2}",
+        "U: nope",
+        f"A: {S3}",
+        "U: none of those",
+        f"A: {words.CLUES_START} {C1}",
+        "U: it hurts when I get up from a chair",
+        f"A: {C2}",
+        "U: yes I do",
+        f"A: {C3}",
+        "U: not really",
+        f"A: {C4}",
+        "U: sometimes",
+        f"A: {words.result_text(2, 1)} Would you like to try the daily psoas release, "
+        "about 6 minutes?",
+    ])
+
+
+def test_not_understood_gets_a_short_reask_then_a_way_out_never_the_question_again(convo):
+    transcript(convo, [
+        "U: check my back",
+        f"A: {words.SAFETY_INTRO} {S1}",
+        "U: purple elephants",
+        f"A: {dialog.FALLBACK} {words.REASK}",
+        "U: the car is blue",
+        f"A: {dialog.FALLBACK} {words.WAY_OUT} {Q['emergency'].short}",
+    ])
+    assert convo.turns[-1].reprompt == Q["emergency"].short
+
+
+def test_what_do_you_mean_explains_the_question_in_a_sentence(convo):
+    transcript(convo, [
+        "U: check my back",
+        "U: no",
+        "U: no",
+        "U: no",
+        f"A: {words.CLUES_START} {C1}",
+        "U: what do you mean",
+        f"A: {Q['sit_stand'].meaning} {Q['sit_stand'].short}",
+        "U: yes",
+        f"A: {C2}",
+    ])
+
+
+def test_skipping_a_clue_leaves_it_out(convo):
+    transcript(convo, [
+        "U: check my back", "U: no", "U: no", "U: no",
+        "U: skip this one",
+        f"A: {words.CLUE_SKIPPED} {C2}",
+    ])
+
+
+def test_with_no_clue_the_guide_points_to_a_professional_not_a_psoas_release(convo):
+    transcript(convo, [
+        "U: check my back", "U: no", "U: no", "U: no",
+        "U: no", "U: no", "U: no",
+        "U: no",
+        f"A: {words.result_text(0, 0)} {dialog.OFFER['WHO_CAN_HELP']}",
+    ])
+
+
+def test_list_them_during_the_safety_check(convo):
+    transcript(convo, [
+        "U: check my back",
+        "U: list them",
+        f"A: {words.WARNING_SIGNS_SPOKEN[0]} {Q['emergency'].short}",
+        "U: no",
+        f"A: {S2}",
+    ])
+    assert words.warning_signs_text() in convo.turns[1].card["content"]
+
+
+# --- red flags, however they are said --------------------------------------------------
+
+
+def test_an_emergency_sign_gets_plain_advice_and_the_session_ends(convo):
+    transcript(convo, [
+        "U: check my back",
+        "U: yes",
+        f"A: {words.EMERGENCY}",
+    ])
+    assert convo.turns[-1].ended
+
+
+def test_an_urgent_sign_gets_advice_and_no_stretch_for_the_rest_of_the_session(convo):
+    transcript(convo, [
+        "U: check my back",
+        "U: no",
+        "U: yes I do",
+        f"A: {words.URGENT} {dialog.OFFER['WARNING_SIGNS']}",
+        "U: let's stretch",
+        f"A: {words.NOT_AFTER_RED_FLAG} {dialog.OFFER['WARNING_SIGNS']}",
+        "U: what routines are there",
+    ])
+    assert convo.turns[-1].speech.startswith("There are")  # information is still given
+    assert convo.hear("the desk break").speech.startswith(words.NOT_AFTER_RED_FLAG)
+
+
+@pytest.mark.parametrize("said", ["I have numbness in both legs", "I had a bad fall",
+                                  "I've got chest pain", "I had a car accident"])
+def test_an_emergency_sign_said_instead_of_yes_is_a_concern_not_a_no(convo, said):
+    convo.hear("check my back")
+    assert convo.hear(said).speech == words.EMERGENCY
+
+
+@pytest.mark.parametrize("said", ["I've got a high temperature", "I had cancer"])
+def test_an_urgent_sign_said_at_any_time_is_heard(convo, said):
     convo.launch()
-    convo.say(intents.CAUSES)
-    turn = convo.no()
-    assert turn.speech.startswith(dialog.DECLINED)
-    assert turn.speech.endswith(guide.MENU)
+    assert convo.hear(said).speech.startswith(words.URGENT)
 
 
-def test_who_can_help(convo):
-    turn = convo.say(intents.WHO_CAN_HELP)
-    assert "physical therapist" in turn.speech
-    assert "licensed massage therapist" in turn.speech
-    assert "release" in turn.speech
+def test_a_precaution_said_during_the_check_gets_its_line_and_the_question_again(convo):
+    transcript(convo, [
+        "U: check my back",
+        "U: I'm pregnant",
+        f"A: {dialog.SYMPTOM_PRECAUTION} {Q['emergency'].short}",
+    ])
 
 
-def test_list_clues_names_all_four_and_is_no_test(convo):
-    turn = convo.say(intents.LIST_CLUES)
-    for clue in words.CLUES:
-        assert clue.statement in turn.speech
-    assert "not a medical test" in turn.speech
+# --- the safety gate --------------------------------------------------------------------
 
 
-def test_learn_topic_slot_picks_the_topic(convo):
-    assert "physical therapist" in convo.say(intents.LEARN_TOPIC, topic=("therapists",
-                                              intents.TOPIC_HELP)).speech
-    assert "sciatica" in convo.say(intents.LEARN_TOPIC, topic=("symptoms",
-                                   intents.TOPIC_CAUSES)).speech
+def test_a_stretch_asked_for_while_a_safety_question_waits_gets_the_question_again(runtime):
+    convo = Conversation(runtime, audio_player=True)
+    transcript(convo, [
+        "U: check my back",
+        "U: let's stretch",
+        f"A: {guided.ANSWER_FIRST} {Q['emergency'].short}",
+    ])
+    assert convo.turns[-1].plays == []
 
 
-def test_learn_topic_unknown_value_says_what_it_can_do(convo):
-    turn = convo.say(intents.LEARN_TOPIC, topic=("pizza", None))
-    assert turn.speech.startswith(dialog.UNKNOWN_TOPIC)
-    assert not turn.ended
+def test_a_stretch_without_the_check_opens_with_the_warning_line(runtime):
+    convo = Conversation(runtime, audio_player=True)
+    transcript(convo, [
+        "U: let's stretch",
+        f"A: Here's the daily psoas release, 6 minutes. {words.CHECK_LINE} "
+        f"{words.PRECAUTION_LINE}",
+    ])
+    assert convo.turns[-1].plays
+
+
+def test_after_a_clear_check_only_the_precaution_is_said(runtime):
+    convo = Conversation(runtime, audio_player=True)
+    transcript(convo, [
+        "U: check my back", "U: no", "U: no", "U: no",
+        "U: let's stretch",
+        f"A: Here's the daily psoas release, 6 minutes. {words.PRECAUTION_LINE} "
+        f"{guided.CONTROLS_HINT}",
+    ])
+
+
+# --- routines by name, length, place and time; no dead ends ----------------------------
+
+
+@pytest.mark.parametrize("phrase, routine", [
+    ("play the bedtime routine", "bedtime"),
+    ("something quick", "desk"),
+    ("the five minute one", "daily"),
+    ("something before bed", "bedtime"),
+    ("I'm at my desk", "desk"),
+    ("start the stretches", "daily"),
+])
+def test_routines_by_name_length_place_and_time(runtime, phrase, routine):
+    convo = Conversation(runtime, audio_player=True)
+    assert convo.hear(phrase).stream["token"] == f"{routine}:0"
+
+
+def test_which_one_then_a_name(runtime):
+    convo = Conversation(runtime, audio_player=True)
+    transcript(convo, [
+        "U: what routines are there",
+        "A: There are 4 routines. the daily psoas release, 6 minutes on the floor; the desk "
+        "break, 4 minutes at your desk; and the bedtime wind-down, 10 minutes before sleep. "
+        "Which one, or say more?",
+        "U: bedtime",
+    ])
+    assert convo.turns[-1].stream["token"] == "bedtime:0"
+
+
+@pytest.mark.parametrize("phrase", ["goodbye", "I'm done", "that's enough for today"])
+def test_ways_of_leaving(convo, phrase):
+    convo.launch()
+    transcript(convo, [f"U: {phrase}", f"A: {guide.GOODBYE}"])
+    assert convo.turns[-1].ended
+
+
+def test_help_fits_the_menu(convo):
+    transcript(convo, [
+        "U: open gentle back guide",
+        "U: what can I say",
+        f"A: {dialog.HELP} {dialog.HELP_QUESTION}",
+    ])
 
 
 def test_psoas_is_pronounced_so_us_wherever_spoken(convo):
-    turn = convo.say(intents.EXPLAIN)
-    assert turn.ssml.count('<phoneme alphabet="ipa" ph="ˈsoʊ.əs">psoas</phoneme>') >= 2
+    turn = convo.hear("what is the psoas")
+    assert turn.ssml.count('<phoneme alphabet="ipa" ph="ˈsoʊ.əs">psoas</phoneme>') >= 1
     assert "psoas" not in turn.ssml.replace(">psoas<", "")
-
-
-# --- screening ---------------------------------------------------------------------------
-
-
-def test_screening_safety_first_then_four_clues_one_at_a_time(convo):
-    first = start(convo)
-    assert first.speech.endswith(URGENT_Q)
-    assert first.reprompt == URGENT_Q
-    assert convo.no().speech.endswith(SOON_Q)
-    turn = convo.no()
-    assert words.CLUES_START in turn.speech
-    for question in CLUE_Q:
-        assert turn.speech.endswith(question)
-        assert sum(q in turn.speech for q in CLUE_Q) == 1  # one at a time
-        turn = convo.yes()
-    assert "You said yes to all four clues" in turn.speech
-
-
-def test_result_counts_matches_says_may_and_never_diagnoses(convo):
-    through_safety(convo)
-    convo.yes()
-    convo.no()
-    convo.yes()
-    result = convo.yes()
-    assert "You said yes to three of the four clues" in result.speech
-    assert " may " in result.speech
-    assert "not a diagnosis" in result.speech
-    assert "diagnosed" not in result.speech.lower()
-    assert "physical therapist" in result.speech
-    assert "licensed massage therapist" in result.speech
-    # No red flag: the next step offered is the gentle daily routine.
-    assert re.search(r"Would you like to try the daily psoas release, about \d+ minutes\?$",
-                     result.speech)
-    assert "screening" not in result.attributes  # the answers are gone once used
-    routine = convo.yes()
-    assert "Here's the daily psoas release" in routine.speech
-    assert "<audio src=\"https://audio.example.test/audio/steps/daily-01.mp3\"/>" in routine.ssml
-
-
-def test_no_clues_matched(convo):
-    through_safety(convo)
-    for _ in CLUE_Q:
-        turn = convo.no()
-    assert "You said yes to none of the four clues" in turn.speech
-    assert "may come from somewhere other than the psoas" in turn.speech
-
-
-def test_not_sure_answers_are_counted_apart(convo):
-    through_safety(convo)
-    convo.yes()
-    convo.not_sure()
-    convo.not_sure()
-    turn = convo.no()
-    assert "You said yes to one of the four clues" in turn.speech
-    assert "weren't sure about two of them" in turn.speech
-
-
-def test_urgent_red_flag_sends_to_emergency_and_ends(convo):
-    start(convo)
-    turn = convo.yes()
-    assert "emergency" in turn.speech
-    assert "Stretching is not the right step" in turn.speech
-    assert turn.ended
-    assert "screening" not in turn.attributes
-
-
-def test_unsure_about_urgent_signs_is_treated_with_caution(convo):
-    start(convo)
-    turn = convo.not_sure()
-    assert "call a doctor today" in turn.speech
-    assert turn.ended
-
-
-def test_soon_red_flag_sends_to_a_doctor_within_days(convo):
-    start(convo)
-    convo.no()
-    turn = convo.yes()
-    assert "within the next few days" in turn.speech
-    assert "leave stretching" in turn.speech
-    assert turn.ended
-
-
-def test_repeat_asks_the_same_question_again(convo):
-    through_safety(convo)
-    asked = convo.yes()
-    again = convo.say(intents.REPEAT)
-    assert again.speech == asked.speech
-    assert again.reprompt == asked.reprompt
-    assert convo.yes().speech.endswith(CLUE_Q[2])  # repeating did not move on
-
-
-def test_go_back_forgets_the_last_answer(convo):
-    through_safety(convo)
-    convo.yes()                       # clue 1: yes
-    back = convo.say(intents.GO_BACK)
-    assert back.speech.endswith(CLUE_Q[0])
-    convo.no()                        # clue 1 again: no
-    convo.no()
-    convo.no()
-    result = convo.no()
-    assert "none of the four clues" in result.speech
-
-
-def test_go_back_from_first_clue_returns_to_the_safety_check(convo):
-    through_safety(convo)
-    assert convo.say(intents.GO_BACK).speech.endswith(SOON_Q)
-
-
-def test_go_back_at_the_first_question_says_so(convo):
-    start(convo)
-    turn = convo.say(intents.GO_BACK)
-    assert turn.speech.startswith(dialog.FIRST_QUESTION)
-    assert turn.speech.endswith(URGENT_Q)
-
-
-def test_go_back_outside_the_screening(convo):
-    convo.launch()
-    turn = convo.say(intents.GO_BACK)
-    assert turn.speech.startswith(dialog.NOTHING_TO_GO_BACK_TO)
-    assert not turn.ended
-
-
-def test_start_over_midway_restarts_the_screening(convo):
-    through_safety(convo)
-    convo.yes()
-    convo.yes()
-    turn = convo.say(intents.START_OVER)
-    assert turn.speech.endswith(URGENT_Q)
-    convo.no()
-    convo.no()
-    for _ in CLUE_Q:
-        result = convo.no()
-    assert "none of the four clues" in result.speech  # earlier yeses were dropped
-
-
-def test_stop_midway_ends_kindly(convo):
-    through_safety(convo)
-    convo.yes()
-    turn = convo.say(intents.STOP)
-    assert turn.speech == guide.GOODBYE
-    assert turn.ended
-
-
-def test_help_inside_screening_explains_answers_and_re_asks(convo):
-    through_safety(convo)
-    turn = convo.say(intents.HELP)
-    assert "yes, no, or not sure" in turn.speech
-    assert turn.speech.endswith(CLUE_Q[0])
-    assert convo.yes().speech.endswith(CLUE_Q[1])  # help did not lose the place
-
-
-def test_fallback_inside_screening_re_asks_the_question(convo):
-    through_safety(convo)
-    convo.yes()
-    turn = convo.say(intents.FALLBACK)
-    assert turn.speech.startswith(dialog.FALLBACK_SCREENING)
-    assert turn.speech.endswith(CLUE_Q[1])
-
-
-def test_yes_with_nothing_asked(convo):
-    convo.launch()
-    convo.say(intents.NAVIGATE_HOME)
-    turn = convo.yes()
-    assert turn.speech.startswith(dialog.YES_NO_OUTSIDE)
-    assert not turn.ended
-
-
-def test_unknown_intent_is_answered_like_fallback(convo):
-    convo.launch()
-    turn = convo.say("SomethingNobodyDefinedIntent")
-    assert turn.speech.startswith(dialog.FALLBACK)
-    assert not turn.ended and turn.reprompt
-
-
-def test_session_ended_gets_an_empty_response(convo):
-    convo.launch()
-    turn = convo.end_session()
-    assert "outputSpeech" not in turn.response

@@ -27,7 +27,8 @@ from skill.runtime.persistence import (
 )
 from skill.runtime.settings import Settings
 
-ANSWERS = [intents.NO, intents.NO, intents.YES, intents.NOT_SURE, intents.YES, intents.NO]
+ANSWERS = [intents.NO, intents.NO, intents.NO, intents.YES, intents.NOT_SURE, intents.YES,
+           intents.NO]
 
 
 def envelope_for(user_id):

@@ -17,6 +17,7 @@ from transcript import CATALOG, Conversation, runtime_with
 import skill.runtime.memory
 from skill.content import guide
 from skill.content import guided as words
+from skill.content import screening as screening_words
 from skill.runtime.alexa import intents
 from skill.runtime.alexa.screens import document
 from skill.runtime.persistence import GuardedAdapter, dynamodb_adapter
@@ -29,7 +30,7 @@ RENDER = "Alexa.Presentation.APL.RenderDocument"
 
 DAILY = CATALOG.get("daily")
 ROUTINES = CATALOG.routines
-SCREENING_WITHOUT_RED_FLAGS = [intents.NO, intents.NO, intents.YES, intents.NOT_SURE,
+SCREENING_WITHOUT_RED_FLAGS = [intents.NO, intents.NO, intents.NO, intents.YES, intents.NOT_SURE,
                                intents.YES, intents.NO]
 
 
@@ -97,8 +98,9 @@ def start_daily(convo):
 def test_lets_stretch_says_what_is_coming_then_plays_the_first_daily_step(echo):
     echo.launch()
     turn = echo.say(intents.PLAY_ROUTINE)
-    assert turn.speech == (f"Here's the daily psoas release, about {DAILY.minutes} minutes. "
-                           f"{words.CONTROLS_HINT}")
+    # No safety check in this conversation: the warning line and the precaution first.
+    assert turn.speech == (f"Here's the daily psoas release, {DAILY.minutes} minutes. "
+                           f"{screening_words.CHECK_LINE} {screening_words.PRECAUTION_LINE}")
     assert turn.directive_types == ["AudioPlayer.Play"]
     assert turn.plays[0]["playBehavior"] == "REPLACE_ALL"
     assert turn.stream == {"token": "daily:0", "url": url("steps/daily-01.mp3"),
@@ -109,7 +111,7 @@ def test_lets_stretch_says_what_is_coming_then_plays_the_first_daily_step(echo):
 
 def test_a_routine_by_name_plays_that_routine(echo):
     turn = echo.say(intents.PLAY_ROUTINE, routine=("desk break", "desk"))
-    assert turn.speech.startswith("Here's the desk break, about")
+    assert turn.speech.startswith("Here's the desk break, ")
     assert turn.stream["token"] == "desk:0"
     assert turn.stream["url"] == url("steps/desk-01.mp3")
 
@@ -117,18 +119,26 @@ def test_a_routine_by_name_plays_that_routine(echo):
 def test_a_routine_we_do_not_have_lists_the_routines_and_plays_nothing(echo):
     turn = echo.say(intents.PLAY_ROUTINE, routine=("the yoga flow", None))
     assert turn.speech.startswith(words.UNKNOWN_ROUTINE)
-    for routine in ROUTINES:
-        assert routine.name in turn.speech
-    assert turn.speech.endswith(words.LIST_QUESTION) and not turn.ended
+    for routine in ROUTINES[:1] + sorted(ROUTINES[1:], key=lambda r: r.duration_ms)[:2]:
+        assert routine.name in turn.speech  # three at a time, the usual one first
+    assert turn.speech.endswith(words.LIST_QUESTION_MORE) and not turn.ended
     assert turn.plays == []
 
 
-def test_list_routines_names_each_with_its_length_and_asks_which(echo):
+def test_list_routines_names_three_with_their_length_then_more(echo):
     turn = echo.say(intents.LIST_ROUTINES)
     assert turn.speech.startswith(f"There are {len(ROUTINES)} routines.")
-    for routine in ROUTINES:
-        assert f"The {routine.name}, about {routine.minutes} minutes" in turn.speech
-    assert turn.reprompt == words.LIST_QUESTION and turn.plays == []
+    in_order = [DAILY] + sorted((r for r in ROUTINES if r is not DAILY),
+                                key=lambda r: r.duration_ms)
+    for routine in in_order[:3]:
+        assert f"the {routine.name}, {routine.minutes} minutes" in turn.speech
+    assert in_order[3].name not in turn.speech
+    assert turn.reprompt == words.LIST_QUESTION_MORE and turn.plays == []
+    more = echo.say(intents.MORE)
+    assert more.speech.startswith(f"There's also the {in_order[3].name}")
+    assert more.speech.endswith(words.LIST_QUESTION)
+    chosen = echo.hear("bedtime")
+    assert chosen.stream["token"] == "bedtime:0"
 
 
 def test_describe_a_stretch_then_yes_plays_that_stretch(echo):
@@ -142,7 +152,7 @@ def test_describe_a_stretch_then_yes_plays_that_stretch(echo):
 
 def test_an_unknown_stretch_names_the_ones_there_are(echo):
     turn = echo.say(intents.DESCRIBE_STRETCH, stretch=("headstand", None))
-    assert "knee to chest" in turn.speech and turn.speech.endswith("?")
+    assert "pelvic tilts" in turn.speech and turn.speech.endswith("?")
     assert turn.plays == []
 
 
@@ -346,7 +356,8 @@ def test_continue_in_a_later_session_where_the_audio_stopped(store, new_device):
     assert "Last time you stopped the daily psoas release at pelvic tilts." in offer.speech
     assert offer.speech.endswith(words.CONTINUE_QUESTION) and offer.plays == []
     turn = later.yes()
-    assert turn.speech == "Picking up the daily psoas release at pelvic tilts."
+    assert turn.speech == ("Picking up the daily psoas release at pelvic tilts. "
+                           f"{screening_words.CHECK_LINE} {screening_words.PRECAUTION_LINE}")
     assert playing(turn) == ("daily:2", 5_000)
     assert turn.stream["url"] == url("steps/daily-03.mp3")
     stored = later.memory(store)["playback"]
@@ -470,18 +481,24 @@ def test_a_screening_result_offers_the_routine(new_device, audio_player):
         assert url("steps/daily-01.mp3") in started.ssml
 
 
-@pytest.mark.parametrize("answers", [[intents.YES], [intents.NO, intents.YES]],
-                         ids=["urgent", "soon"])
+@pytest.mark.parametrize("answers", [[intents.YES], [intents.NO, intents.YES],
+                                     [intents.NO, intents.NO, intents.NOT_SURE]],
+                         ids=["emergency", "urgent", "urgent, not sure"])
 @pytest.mark.parametrize("audio_player", [True, False], ids=["echo", "no AudioPlayer"])
-def test_a_red_flag_ends_the_session_with_nothing_to_play(new_device, audio_player, answers):
+def test_a_red_flag_plays_nothing_then_or_later(new_device, audio_player, answers):
     convo = new_device(audio_player=audio_player)
     convo.launch()
     convo.say(intents.START_SCREENING)
     for answer in answers:
         turn = convo.say(answer)
-    assert turn.ended
     assert turn.plays == [] and audio_tags(turn.ssml) == 0
     assert words.ROUTINE_QUESTION.split(",")[0] not in turn.speech
+    if turn.ended:  # an emergency: the session closes on the advice
+        assert turn.speech == screening_words.EMERGENCY
+        return
+    asked = convo.hear("let's stretch")  # a doctor today: information only, from now on
+    assert asked.plays == [] and audio_tags(asked.ssml) == 0
+    assert asked.speech.startswith(screening_words.NOT_AFTER_RED_FLAG)
 
 
 def test_audio_urls_come_from_the_configured_https_base():

@@ -236,7 +236,8 @@ def test_visits_are_remembered(runtime, adapter):
 
 # --- screening answers are never kept ----------------------------------------------------
 
-ANSWERS = [intents.NO, intents.NO, intents.YES, intents.NOT_SURE, intents.YES, intents.NO]
+ANSWERS = [intents.NO, intents.NO, intents.NO, intents.YES, intents.NOT_SURE, intents.YES,
+           intents.NO]
 
 
 def test_a_whole_screening_leaves_no_trace_in_storage_or_logs(runtime, adapter, caplog):

@@ -6,11 +6,17 @@ constants, so a renamed intent fails loudly instead of silently.
 
 # Custom intents
 EXPLAIN = "ExplainPsoasIntent"
+WHERE = "WherePsoasIntent"
+WHY_TIGHT = "WhyTightIntent"
 CAUSES = "CausesIntent"
 WHO_CAN_HELP = "WhoCanHelpIntent"
 LIST_CLUES = "ListCluesIntent"
+LIST_WARNING_SIGNS = "ListWarningSignsIntent"
 START_SCREENING = "StartScreeningIntent"
 NOT_SURE = "NotSureIntent"
+EXPLAIN_QUESTION = "ExplainQuestionIntent"
+REPORT_SYMPTOM = "ReportSymptomIntent"
+DESCRIBE_PAIN = "DescribePainIntent"
 GO_BACK = "GoBackIntent"
 LEARN_TOPIC = "LearnTopicIntent"
 
@@ -29,6 +35,13 @@ STRETCH_TYPE = "StretchType"
 TOPIC_SLOT = "topic"
 TOPIC_TYPE = "TopicType"
 
+# What a person reports having (ReportSymptomIntent), and the clue a description of
+# their pain matches (DescribePainIntent); ids in skill.content.answers.
+SYMPTOM_SLOT = "symptom"
+SYMPTOM_TYPE = "SymptomType"
+PAIN_SLOT = "pain"
+PAIN_TYPE = "PainType"
+
 # Built-in intents
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
@@ -39,6 +52,7 @@ STOP = "AMAZON.StopIntent"
 CANCEL = "AMAZON.CancelIntent"
 NAVIGATE_HOME = "AMAZON.NavigateHomeIntent"
 FALLBACK = "AMAZON.FallbackIntent"
+MORE = "AMAZON.MoreIntent"
 # Playback controls (required or expected with the AudioPlayer interface)
 PAUSE = "AMAZON.PauseIntent"
 RESUME = "AMAZON.ResumeIntent"
@@ -49,17 +63,22 @@ LOOP_OFF = "AMAZON.LoopOffIntent"
 SHUFFLE_ON = "AMAZON.ShuffleOnIntent"
 SHUFFLE_OFF = "AMAZON.ShuffleOffIntent"
 
-CUSTOM = (EXPLAIN, CAUSES, WHO_CAN_HELP, LIST_CLUES, START_SCREENING, NOT_SURE,
+CUSTOM = (EXPLAIN, WHERE, WHY_TIGHT, CAUSES, WHO_CAN_HELP, LIST_CLUES, LIST_WARNING_SIGNS,
+          START_SCREENING, NOT_SURE, EXPLAIN_QUESTION, REPORT_SYMPTOM, DESCRIBE_PAIN,
           GO_BACK, LEARN_TOPIC, PLAY_ROUTINE, LIST_ROUTINES, DESCRIBE_STRETCH,
           CONTINUE_ROUTINE)
 PLAYBACK_CONTROLS = (PAUSE, RESUME, NEXT, PREVIOUS, LOOP_ON, LOOP_OFF, SHUFFLE_ON, SHUFFLE_OFF)
-BUILT_IN = (YES, NO, HELP, REPEAT, START_OVER, STOP, CANCEL, NAVIGATE_HOME, FALLBACK,
+BUILT_IN = (YES, NO, HELP, REPEAT, START_OVER, STOP, CANCEL, NAVIGATE_HOME, FALLBACK, MORE,
             *PLAYBACK_CONTROLS)
 ALL = CUSTOM + BUILT_IN
 
 # Values of TopicType (slot value ids); LearnTopicIntent routes on these.
 TOPIC_WHAT = "WHAT"
+TOPIC_WHERE = "WHERE"
+TOPIC_WHY_TIGHT = "WHY_TIGHT"
 TOPIC_CAUSES = "CAUSES"
 TOPIC_HELP = "WHO_CAN_HELP"
 TOPIC_CLUES = "CLUES"
-TOPICS = (TOPIC_WHAT, TOPIC_CAUSES, TOPIC_HELP, TOPIC_CLUES)
+TOPIC_WARNING_SIGNS = "WARNING_SIGNS"
+TOPICS = (TOPIC_WHAT, TOPIC_WHERE, TOPIC_WHY_TIGHT, TOPIC_CAUSES, TOPIC_HELP, TOPIC_CLUES,
+          TOPIC_WARNING_SIGNS)

@@ -1,5 +1,6 @@
 """Where the conversation is, kept in the session attributes (never persisted or logged):
-a screening in progress, an offer awaiting a yes or no, a routine stepped through by voice.
+a screening in progress, an offer awaiting a yes or no, a routine stepped through by
+voice, how the safety check went, and how many answers in a row were not understood.
 
 The screening is an explicit state machine: a step index into
 `content.screening.QUESTIONS` plus the clue answers so far.
@@ -7,18 +8,22 @@ The screening is an explicit state machine: a step index into
 
 from skill.content.screening import CLUES, QUESTIONS
 
-YES, NO, UNSURE = "yes", "no", "unsure"
+YES, NO, UNSURE, SKIPPED = "yes", "no", "unsure", "skipped"
 
 # What an answer leads to.
-NEXT = "next"          # ask the next question
-URGENT = "urgent"      # urgent red flag: emergency care, end
+NEXT = "next"                        # ask the next question
+EMERGENCY = "emergency"              # an emergency sign: emergency care now
+EMERGENCY_UNSURE = "emergency_unsure"
+URGENT = "urgent"                    # a sign for a doctor today
 URGENT_UNSURE = "urgent_unsure"
-SOON = "soon"          # red flag for a doctor within days, end
-RESULT = "result"      # all four clues answered
+RESULT = "result"                    # all four clues answered
 
 SESSION_KEY = "screening"
-OFFER_KEY = "offer"  # {"topic", "item", "question"}: what a yes leads to, and the question
-CLIP_KEY = "clip"    # {"id", "index"} while stepping through a routine's clips by voice
+OFFER_KEY = "offer"    # {"topic", "item", "question"}: what a yes leads to, and the question
+CLIP_KEY = "clip"      # {"id", "index"} while stepping through a routine's clips by voice
+LIST_KEY = "listed"    # how many routines were listed so far ("or say more")
+MISSES_KEY = "misses"  # answers in a row not understood, for the question waiting
+SAFETY_KEY = "safety"  # "clear" once the safety check found nothing, or the red flag found
 FIRST_CLUE = len(QUESTIONS) - len(CLUES)
 
 
@@ -55,13 +60,17 @@ class Screening:
     def is_first_clue(self):
         return self.step == FIRST_CLUE
 
+    @property
+    def in_safety_check(self):
+        return self.step < FIRST_CLUE
+
     def answer(self, reply):
-        """Record a reply (YES, NO or UNSURE) and say what happens next."""
+        """Record a reply (YES, NO, UNSURE or SKIPPED) and say what happens next."""
         kind = self.question.kind
-        if kind == "urgent" and reply != NO:
+        if kind == "emergency" and reply in (YES, UNSURE):
+            return EMERGENCY if reply == YES else EMERGENCY_UNSURE
+        if kind == "urgent" and reply in (YES, UNSURE):
             return URGENT if reply == YES else URGENT_UNSURE
-        if kind == "soon" and reply != NO:
-            return SOON
         if kind == "clue":
             self.answers.append(reply)
         if self.step + 1 == len(QUESTIONS):
@@ -102,8 +111,27 @@ def pending_offer(handler_input):
 
 
 def reset(handler_input):
-    """Forget where we were in the dialog (but not what was last said)."""
+    """Forget where we were in the dialog (but not what was last said, nor the safety
+    check's outcome, which holds for the rest of the session)."""
     attributes = session(handler_input)
     Screening.clear(attributes)
-    attributes.pop(OFFER_KEY, None)
-    attributes.pop(CLIP_KEY, None)
+    for key in (OFFER_KEY, CLIP_KEY, LIST_KEY, MISSES_KEY):
+        attributes.pop(key, None)
+
+
+def miss(handler_input):
+    """One more answer not understood for the question waiting; how many in a row."""
+    attributes = session(handler_input)
+    attributes[MISSES_KEY] = int(attributes.get(MISSES_KEY) or 0) + 1
+    return attributes[MISSES_KEY]
+
+
+def safety(handler_input):
+    """How the safety check went this session: "clear", a red flag, or None (not done)."""
+    if handler_input.request_envelope.session is None:
+        return None
+    return session(handler_input).get(SAFETY_KEY)
+
+
+def set_safety(handler_input, outcome):
+    session(handler_input)[SAFETY_KEY] = outcome

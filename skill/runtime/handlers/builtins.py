@@ -1,7 +1,7 @@
-"""Built-in intents: help, repeat, start over, stop, cancel, home, fallback, session end.
+"""Built-in intents: help, more, repeat, start over, stop, cancel, home, fallback, session end.
 
-Help and Fallback know where the user is: inside the screening they re-ask
-the current question instead of dropping back to the menu.
+Help, More and Fallback know where the person is: inside the screening they help with the
+question waiting, after a list they go on with it.
 """
 
 import logging
@@ -12,9 +12,18 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from skill.content import dialog, guide
 from skill.runtime.alexa import intents
 from skill.runtime.alexa.interceptors import LAST_RESPONSE_KEY
-from skill.runtime.dialog.replies import ask, back_on_track, is_any_intent, tell
+from skill.runtime.dialog import offers
+from skill.runtime.dialog.replies import (
+    ask,
+    back_on_track,
+    is_any_intent,
+    not_understood,
+    pending_question,
+    tell,
+)
 from skill.runtime.dialog.screening import in_screening
-from skill.runtime.dialog.state import reset, session
+from skill.runtime.dialog.state import LIST_KEY, pending_offer, reset, session
+from skill.runtime.playback import moves
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +33,33 @@ class HelpIntentHandler(AbstractRequestHandler):
         return is_intent_name(intents.HELP)(handler_input)
 
     def handle(self, handler_input):
-        text = dialog.HELP_SCREENING if in_screening(handler_input) else dialog.HELP
-        return back_on_track(handler_input, text)
+        if in_screening(handler_input):
+            return back_on_track(handler_input, dialog.HELP_SCREENING)
+        if pending_offer(handler_input):
+            question, _ = pending_question(handler_input)
+            return ask(handler_input, dialog.HELP_OFFER, question=question)
+        if session(handler_input).get(LIST_KEY):
+            return ask(handler_input, dialog.HELP_ROUTINES, question=dialog.MENU_SHORT)
+        return ask(handler_input, dialog.HELP, question=dialog.HELP_QUESTION,
+                   reprompt=dialog.MENU_SHORT)
+
+
+class MoreIntentHandler(AbstractRequestHandler):
+    """ "More", "go on": the next piece of what was being said."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name(intents.MORE)(handler_input)
+
+    def handle(self, handler_input):
+        pending = pending_offer(handler_input)
+        if pending:
+            return offers.accept(handler_input, pending)
+        if session(handler_input).get(LIST_KEY):
+            return moves.list_routines(handler_input)
+        if in_screening(handler_input):
+            return not_understood(handler_input)
+        reset(handler_input)
+        return ask(handler_input, dialog.NOTHING_MORE, question=guide.MENU)
 
 
 class RepeatIntentHandler(AbstractRequestHandler):
@@ -64,7 +98,7 @@ class NavigateHomeIntentHandler(AbstractRequestHandler):
 
 
 class StopIntentHandler(AbstractRequestHandler):
-    """Stop and Cancel end the session, wherever the user is."""
+    """Stop and Cancel end the session, wherever the person is."""
 
     def can_handle(self, handler_input):
         return is_any_intent(intents.STOP, intents.CANCEL)(handler_input)
@@ -81,6 +115,8 @@ class StrayAnswerHandler(AbstractRequestHandler):
         return is_any_intent(intents.YES, intents.NO, intents.NOT_SURE)(handler_input)
 
     def handle(self, handler_input):
+        if session(handler_input).get(LIST_KEY) and is_intent_name(intents.YES)(handler_input):
+            return moves.play(handler_input)  # yes to "which one?": the usual one
         reset(handler_input)
         opener = (dialog.NOT_SURE_OUTSIDE if is_intent_name(intents.NOT_SURE)(handler_input)
                   else dialog.YES_NO_OUTSIDE)
@@ -92,8 +128,7 @@ class FallbackIntentHandler(AbstractRequestHandler):
         return is_intent_name(intents.FALLBACK)(handler_input)
 
     def handle(self, handler_input):
-        text = dialog.FALLBACK_SCREENING if in_screening(handler_input) else dialog.FALLBACK
-        return back_on_track(handler_input, text)
+        return not_understood(handler_input)
 
 
 class SessionEndedRequestHandler(AbstractRequestHandler):

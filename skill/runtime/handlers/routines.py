@@ -8,7 +8,7 @@ from skill.content import guided as words
 from skill.runtime import memory
 from skill.runtime.alexa import intents
 from skill.runtime.alexa.slots import resolved_id, spoken_value
-from skill.runtime.dialog.replies import ask, back_on_track, is_any_intent, offer, tell
+from skill.runtime.dialog.replies import back_on_track, is_any_intent, offer, tell
 from skill.runtime.dialog.state import reset
 from skill.runtime.playback import moves
 from skill.runtime.playback.catalog import catalog_of
@@ -34,8 +34,7 @@ class ListRoutinesIntentHandler(AbstractRequestHandler):
 
     def handle(self, handler_input, *before):
         reset(handler_input)
-        lines, question = moves.list_routines(catalog_of(handler_input), *before)
-        return ask(handler_input, *lines, question=question)
+        return moves.list_routines(handler_input, *before)
 
 
 class DescribeStretchIntentHandler(AbstractRequestHandler):

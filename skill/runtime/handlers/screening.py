@@ -1,7 +1,8 @@
 """The screening: a safety check, then the four clues, one question at a time.
 
-Yes, No and NotSure are routed here only while a screening is in progress
-(gated in `can_handle`, as in the quiz sample). Answers stay in the session.
+Yes, No and NotSure, "skip" and "what do you mean" are routed here only while a screening
+is in progress (gated in `can_handle`, as in the quiz sample). A sign someone reports, or a
+description of their pain, is heard at any time. Answers stay in the session.
 """
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -9,11 +10,13 @@ from ask_sdk_core.utils import is_intent_name
 
 from skill.content import dialog
 from skill.runtime.alexa import intents
+from skill.runtime.alexa.slots import resolved_id
 from skill.runtime.dialog import screening, state
-from skill.runtime.dialog.replies import ask, is_any_intent
+from skill.runtime.dialog.replies import ask, back_on_track, is_any_intent, not_understood
+from skill.runtime.dialog.state import pending_offer
 
 REPLY_OF_INTENT = {intents.YES: state.YES, intents.NO: state.NO,
-                   intents.NOT_SURE: state.UNSURE}
+                   intents.NOT_SURE: state.UNSURE, intents.NEXT: state.SKIPPED}
 
 
 class StartScreeningIntentHandler(AbstractRequestHandler):
@@ -25,7 +28,7 @@ class StartScreeningIntentHandler(AbstractRequestHandler):
 
 
 class ScreeningAnswerHandler(AbstractRequestHandler):
-    """Yes, no or not sure to the question being asked."""
+    """Yes, no, not sure, or skip, to the question being asked."""
 
     def can_handle(self, handler_input):
         return (is_any_intent(*REPLY_OF_INTENT)(handler_input)
@@ -36,13 +39,52 @@ class ScreeningAnswerHandler(AbstractRequestHandler):
         return screening.answer(handler_input, reply)
 
 
+class ReportSymptomHandler(AbstractRequestHandler):
+    """ "I'm pregnant", "I had a fall", "I've got numbness in both legs": at any time."""
+
+    def can_handle(self, handler_input):
+        return (is_intent_name(intents.REPORT_SYMPTOM)(handler_input)
+                and handler_input.request_envelope.session is not None)
+
+    def handle(self, handler_input):
+        symptom = resolved_id(handler_input, intents.SYMPTOM_SLOT)
+        return screening.report_symptom(handler_input, symptom) or not_understood(handler_input)
+
+
+class DescribePainHandler(AbstractRequestHandler):
+    """ "It hurts when I get up": yes to the clue it describes, when that one is asked."""
+
+    def can_handle(self, handler_input):
+        return (is_intent_name(intents.DESCRIBE_PAIN)(handler_input)
+                and handler_input.request_envelope.session is not None)
+
+    def handle(self, handler_input):
+        clue = resolved_id(handler_input, intents.PAIN_SLOT)
+        return screening.describe_pain(handler_input, clue) or not_understood(handler_input)
+
+
+class ExplainQuestionHandler(AbstractRequestHandler):
+    """ "What do you mean?": the question waiting, explained in a sentence."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name(intents.EXPLAIN_QUESTION)(handler_input)
+
+    def handle(self, handler_input):
+        if screening.in_screening(handler_input):
+            return screening.explain(handler_input)
+        pending = pending_offer(handler_input)
+        if pending:
+            return ask(handler_input, dialog.OFFER_MEANING, question=pending["question"])
+        return back_on_track(handler_input, dialog.NOTHING_TO_EXPLAIN)
+
+
 class GoBackIntentHandler(AbstractRequestHandler):
     def can_handle(self, handler_input):
         return is_intent_name(intents.GO_BACK)(handler_input)
 
     def handle(self, handler_input):
-        return screening.back(handler_input) or ask(
-            handler_input, dialog.NOTHING_TO_GO_BACK_TO, question=dialog.MENU_QUESTION)
+        return screening.back(handler_input) or back_on_track(
+            handler_input, dialog.NOTHING_TO_GO_BACK_TO)
 
 
 class ScreeningStartOverHandler(AbstractRequestHandler):

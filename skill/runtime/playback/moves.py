@@ -10,8 +10,9 @@ from skill.content import guided as words
 from skill.runtime import memory
 from skill.runtime.alexa import screens
 from skill.runtime.alexa.speech import audio, ssml
+from skill.runtime.dialog import safety
 from skill.runtime.dialog.replies import ask, offer, tell
-from skill.runtime.dialog.state import CLIP_KEY, reset, session
+from skill.runtime.dialog.state import CLIP_KEY, LIST_KEY, reset, session
 from skill.runtime.playback import directives
 from skill.runtime.playback.catalog import catalog_of
 from skill.runtime.playback.position import (
@@ -61,7 +62,11 @@ def _show(handler_input, position):
 
 
 def start(handler_input, position, *before):
-    """Play from `position` the best way this device can, after saying `before`."""
+    """Play from `position` the best way this device can, after saying `before`; unless
+    the safety gate says no."""
+    refusal = safety.refusal(handler_input)
+    if refusal is not None:
+        return refusal
     reset(handler_input)
     if not supports_audio_player(handler_input):
         return _play_clip(handler_input, position, *before)
@@ -124,24 +129,28 @@ def stop(handler_input):
     return handler_input.response_builder.set_should_end_session(True).response
 
 
-def introduce(playable, controls=False):
-    """What is said before a routine or stretch starts."""
+def introduce(handler_input, playable):
+    """What is said before a routine or stretch starts: its name and length, the safety
+    lines, and how to control it when there is room."""
     wording = words.START if playable.kind == "routine" else words.START_STRETCH
-    said = (wording.format(title=playable.name, minutes=playable.minutes),)
-    return said + ((words.CONTROLS_HINT,) if controls else ())
+    lines = safety.before_routine(handler_input)
+    hint = (words.CONTROLS_HINT,) if len(lines) == 1 and supports_audio_player(
+        handler_input) else ()
+    return (wording.format(title=playable.name, minutes=playable.minutes), *lines, *hint)
 
 
 def play(handler_input, playable_id=None, *before):
     """Start a routine or stretch by id from its beginning (the default routine for None)."""
     catalog = catalog_of(handler_input)
     playable = catalog.get(playable_id or "") or catalog.default
-    return start(handler_input, Position(playable), *before, *introduce(
-        playable, controls=supports_audio_player(handler_input)))
+    return start(handler_input, Position(playable), *before,
+                 *introduce(handler_input, playable))
 
 
 def resume(handler_input, position):
     return start(handler_input, position, words.RESUMING.format(
-        title=position.playable.name, step=position.playable.place(position.index)))
+        title=position.playable.name, step=position.playable.place(position.index)),
+        *safety.before_routine(handler_input))
 
 
 def continue_where_left(handler_input):
@@ -164,13 +173,31 @@ def offer_continue(handler_input, position, *before):
         topic="CONTINUE", question=words.CONTINUE_QUESTION)
 
 
-def list_routines(catalog, *before):
-    """The routines in words, for `ask`: (parts, question)."""
-    routines = catalog.routines
-    lines = [*before, words.LIST_INTRO.format(count=len(routines))] + [
-        words.LIST_ITEM.format(title=r.name, minutes=r.minutes, description=r.description)
-        for r in routines]
-    return lines, words.LIST_QUESTION
+def _in_order(catalog):
+    """The default routine first, then the others from the shortest."""
+    others = sorted((r for r in catalog.routines if r.id != catalog.default_id),
+                    key=lambda r: r.duration_ms)
+    return [catalog.default, *others]
+
+
+def list_routines(handler_input, *before):
+    """The next (up to) three routines in words; "or say more" while more are left."""
+    routines = _in_order(catalog_of(handler_input))
+    shown = int(session(handler_input).get(LIST_KEY) or 0)
+    if shown >= len(routines):
+        shown = 0
+    page = routines[shown:shown + words.LIST_SIZE]
+    items = [words.LIST_ITEM.format(title=r.name, minutes=r.minutes,
+                                    blurb=words.ROUTINE_BLURBS.get(r.id, "")).strip()
+             for r in page]
+    said = "; ".join(items[:-1]) + ("; and " if len(items) > 1 else "") + items[-1] + "."
+    intro = (words.LIST_INTRO.format(count=len(routines)) if shown == 0
+             else words.LIST_MORE_INTRO)
+    left = shown + len(page) < len(routines)
+    response = ask(handler_input, *before, f"{intro} {said}",
+                   question=words.LIST_QUESTION_MORE if left else words.LIST_QUESTION)
+    session(handler_input)[LIST_KEY] = shown + len(page)
+    return response
 
 
 def describe_stretch(handler_input, stretch_id):
@@ -178,7 +205,7 @@ def describe_stretch(handler_input, stretch_id):
     catalog = catalog_of(handler_input)
     playable = catalog.stretch(stretch_id or "")
     if playable is None:
-        names = ", ".join(p.title.lower() for p in catalog.stretches)
+        names = ", ".join(p.title.lower() for p in catalog.stretches[:3])
         return ask(handler_input, words.UNKNOWN_STRETCH.format(names=names),
                    question=words.UNKNOWN_STRETCH_QUESTION)
     return offer(handler_input, f"{playable.title}.", playable.description,
