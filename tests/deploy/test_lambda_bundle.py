@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 ROOT = package.REPO
 FIXTURES = ROOT / "tests" / "fixtures"
 AUDIO_BASE_URL = "https://audio.example.test/audio/"
-SCREENING = [intents.START_SCREENING, intents.NO, intents.NO, intents.YES, intents.YES,
+SCREENING = [intents.START_SCREENING, intents.NO, intents.NO, intents.NO, intents.YES, intents.YES,
              intents.NOT_SURE, intents.NO]
 NEVER_LOADED = ("pydub", "numpy", "scipy", "flask", "werkzeug", "waitress", "gtts", "piper",
                 "boto3", "botocore", "jsonschema")
@@ -193,17 +193,12 @@ def test_launch(run):
 
 def test_a_whole_screening(run):
     replies = run["replies"]["screening"]
-    urgent, soon = (q.ask for q in RED_FLAGS)
-    questions = [q.ask for q in CLUES]
+    asked = [q.ask for q in RED_FLAGS + CLUES]
     said = [speech(reply) for reply in replies]
-    assert said[0].endswith(urgent)
-    assert said[1].endswith(soon)
-    assert said[2].endswith(questions[0])
-    assert said[3].endswith(questions[1])
-    assert said[4].endswith(questions[2])
-    assert said[5].endswith(questions[3])
-    assert "not a diagnosis" in said[6]
-    assert "weren't sure about one of them" in said[6]
+    for reply_said, question in zip(said, asked, strict=False):
+        assert reply_said.endswith(question)
+    assert "isn't a diagnosis" in said[len(asked)]
+    assert "weren't sure of" in said[len(asked)]
     assert all(reply["response"]["shouldEndSession"] is False for reply in replies)
     assert replies[-1]["sessionAttributes"]  # the offer that follows is remembered
 
@@ -217,4 +212,4 @@ def test_playback_streams_the_first_step(run):
     assert stream["offsetInMilliseconds"] == 0
     assert play["playBehavior"] == "REPLACE_ALL"
     assert reply["response"]["shouldEndSession"] is True
-    assert "pause" in speech(reply)
+    assert "Stop if anything hurts" in speech(reply)

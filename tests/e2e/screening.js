@@ -18,8 +18,9 @@ const SCENARIOS = {
   screening: [
     {launch: true},
     {say: "check my back"},
-    {say: "no"},            // safety question one: urgent red flags
-    {say: "no"},            // safety question two
+    {say: "no"},            // safety question one: emergency signs
+    {say: "no"},            // safety question two: signs for a doctor today
+    {say: "no"},            // safety question three: how the pain behaves
     {say: "yes"},           // clue one
     {say: "yes"},           // clue two
     {say: "not sure"},      // clue three
@@ -33,7 +34,7 @@ const SCENARIOS = {
   "red-flag": [
     {launch: true},
     {say: "check my back"},
-    {say: "yes"},           // safety question one: urgent red flags
+    {say: "yes"},           // safety question one: emergency signs
   ],
 };
 

@@ -48,14 +48,15 @@ def has_word(text, word):
 
 def test_screening_with_two_clues_then_the_daily_routine(talk, server):
     turns = talk("screening")
-    (launch, start, safety_two, clue_one, clue_two, clue_three, clue_four, result, routine,
-     walked_away, relaunch, explain, stop) = turns
+    (launch, start, safety_two, safety_three, clue_one, clue_two, clue_three, clue_four,
+     result, routine, walked_away, relaunch, explain, stop) = turns
 
     # What the simulator made of each phrase (nothing is sent when the person walks
     # away from a session the skill has already ended).
     assert [(turn.sent, turn.heard) for turn in turns] == [
         ("open gentle back guide", "LaunchRequest"),
         ("check my back", "StartScreeningIntent"),
+        ("no", "AMAZON.NoIntent"),
         ("no", "AMAZON.NoIntent"),
         ("no", "AMAZON.NoIntent"),
         ("yes", "AMAZON.YesIntent"),
@@ -72,14 +73,15 @@ def test_screening_with_two_clues_then_the_daily_routine(talk, server):
     # Guide: welcome, with the disclaimer on a first visit.
     assert "not medical advice" in launch.speech
 
-    # You: "check my back". Guide: the urgent red flags come first.
+    # You: "check my back". Guide: the emergency signs come first.
     assert "safety check" in start.speech
-    assert "bladder or bowel" in start.speech
+    assert "bladder or bowels" in start.speech
     assert "Clue" not in start.speech
 
-    # You: "no". Guide: the second safety question, still no clues.
-    assert "fever" in safety_two.speech
-    assert "Clue" not in safety_two.speech
+    # You: "no". Guide: the signs for a doctor today, in two short questions; no clues.
+    assert "high temperature" in safety_two.speech
+    assert "shoulder blades" in safety_three.speech
+    assert "Clue" not in safety_two.speech + safety_three.speech
 
     # You: "no". Guide: the four clues, in order, one at a time.
     assert "Now the four clues" in clue_one.speech
@@ -134,7 +136,7 @@ def test_screening_with_two_clues_then_the_daily_routine(talk, server):
 
     # Every turn that leaves the session open waits with a reprompt.
     open_turns = [turn for turn in turns if turn.session_open]
-    assert len(open_turns) == 10
+    assert len(open_turns) == 11
     assert [str(turn) for turn in open_turns if not turn.reprompt] == []
 
 
@@ -144,10 +146,11 @@ def test_red_flag_ends_the_session_with_emergency_advice(talk):
     assert launch.session_open and start.session_open
     assert "safety check" in start.speech
 
-    # You: "yes" to the urgent red flags. Guide: get help now, and the session ends.
+    # You: "yes" to the emergency signs. Guide: get help now, the player is cleared, and
+    # the session ends.
     assert red_flag.intent == "AMAZON.YesIntent"
     assert "emergency" in red_flag.speech
     assert "Clue" not in red_flag.speech
     assert red_flag.should_end_session is True
     assert not red_flag.reprompt
-    assert red_flag.directives == []
+    assert [d["type"] for d in red_flag.directives] == ["AudioPlayer.ClearQueue"]
