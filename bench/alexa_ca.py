@@ -1,8 +1,10 @@
 """A throwaway certificate authority shaped like Alexa's, for signing load-test requests.
 
 root -> intermediate -> leaf for echo-api.amazon.com, as Amazon's chain is. The server
-under test is told to trust the root with SKILL_TEST_TRUST_CA and to read the chain from
-a file with SKILL_TEST_CERT_CHAIN (both test-only; see skill/web/serving.py).
+under test is not the production one: the load test builds its own app whose verifier
+trusts this root only and answers every chain download with this chain
+(`verifier_trusting`), and serves it with the production serving code. No setting of the
+production server (`python -m skill serve`) makes it trust another CA.
 Nothing here touches the network.
 """
 
@@ -21,6 +23,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 # Any URL of this form passes the URL check; the test chain file answers the fetch.
 CERT_URL = "https://s3.amazonaws.com/echo.api/test.pem"
 ALEXA_DNS_NAME = "echo-api.amazon.com"
+# The files make_test_ca writes in its folder.
+ROOT_PEM = "test-root-ca.pem"
+CHAIN_PEM = "test-chain.pem"
 
 
 def _key() -> rsa.RSAPrivateKey:
@@ -72,8 +77,8 @@ class TestCA:
 
     __test__ = False  # not a pytest test class, whatever the name suggests
 
-    root_pem: Path   # for SKILL_TEST_TRUST_CA
-    chain_pem: Path  # leaf then intermediate, for SKILL_TEST_CERT_CHAIN
+    root_pem: Path   # the root, the only CA the test server trusts
+    chain_pem: Path  # leaf then intermediate: every chain "download" answers this
     leaf_key: rsa.RSAPrivateKey
     cert_url: str = CERT_URL
 
@@ -99,7 +104,23 @@ def make_test_ca(directory: Path) -> TestCA:
         extra=(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
                x509.SubjectAlternativeName([x509.DNSName(ALEXA_DNS_NAME)])),
     )
-    root_pem, chain_pem = directory / "test-root-ca.pem", directory / "test-chain.pem"
+    root_pem, chain_pem = directory / ROOT_PEM, directory / CHAIN_PEM
     root_pem.write_bytes(_pem(root))
     chain_pem.write_bytes(_pem(leaf, intermediate))
     return TestCA(root_pem=root_pem, chain_pem=chain_pem, leaf_key=leaf_key)
+
+
+def verifier_trusting(root_pem: Path, chain_pem: Path, **options):
+    """A request verifier for the test server: it trusts the root in `root_pem` and nothing
+    else, and answers every certificate chain URL (that passes the URL check) with
+    `chain_pem` instead of downloading it. `options` go to Verifier (skill_id=...)."""
+    from skill.web.verify import Verifier
+
+    roots = x509.load_pem_x509_certificates(Path(root_pem).read_bytes())
+    chain = Path(chain_pem).read_bytes()
+    x509.load_pem_x509_certificates(chain)  # fail at start-up, not on the first request
+
+    def fetch(url: str) -> bytes:
+        return chain
+
+    return Verifier(trust_roots=roots, fetch=fetch, **options)

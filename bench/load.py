@@ -2,18 +2,21 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/load.py                        # 32 clients for 20 s, 8 threads
-    .venv/bin/python bench/load.py --threads 4 --concurrency 64 --seconds 30
+    .venv/bin/python bench/load.py                        # 32 clients for 20 s
+    .venv/bin/python bench/load.py --workers 1 --threads 8 --concurrency 64 --seconds 30
     .venv/bin/python bench/load.py --json
 
 What it does:
 
 1. Makes a throwaway CA (bench/alexa_ca.py) in a temporary folder: root, intermediate,
    and a leaf for echo-api.amazon.com.
-2. Starts `python -m skill serve --port <free> --threads N` with full request verification,
-   told (test-only settings) to trust that root (SKILL_TEST_TRUST_CA) and to read the chain
-   from a file instead of downloading it (SKILL_TEST_CERT_CHAIN). SQLite persistence goes
-   to the temporary folder (SKILL_DB); SKILL_ID is the skill id in the envelopes.
+2. Starts a server in a subprocess (this file with --serve-from): the production app
+   (`create_app`) and the production serving code (`skill.web.serving.serve`: gunicorn,
+   `--workers` processes of `--threads` threads), with full request verification by a
+   verifier of its own that trusts only that root and reads the chain from the temporary
+   folder instead of downloading it (bench/alexa_ca.py). The production server has no
+   such setting. SQLite persistence goes to the temporary folder; the skill id is the one
+   in the envelopes.
 3. Runs `--concurrency` simulated devices on an asyncio client, each on its own keep-alive
    connection, each playing whole conversations back to back (launch, the psoas
    explanation, the screening with its answers, stop; a new user every few
@@ -30,8 +33,11 @@ connection or a request taking longer than --timeout. The goal is reported (zero
 p99 under --goal-p99-ms), never used as the exit code.
 
 The client runs on the same machine and needs about 1 ms of CPU per request (0.7 ms of it
-RSA signing), so the report gives the CPU time per request of both processes and the load
-average before the run: other work on the machine moves every figure.
+RSA signing), so the report gives the CPU time per request of both sides (the server's
+with its worker processes) and the load average before the run: other work on the machine
+moves every figure. With several worker processes, each keep-alive connection stays with
+the worker that accepted it, so how the devices happen to be split between the workers
+moves the tail latency too.
 """
 
 from __future__ import annotations
@@ -41,8 +47,8 @@ import asyncio
 import json
 import os
 import platform
+import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,9 +62,12 @@ sys.path[:0] = [str(REPO), str(Path(__file__).resolve().parent)]
 from alexa_ca import make_test_ca  # noqa: E402
 from turns import CONVERSATION, LAUNCH  # noqa: E402
 
-from skill.local.device import LOCAL_APPLICATION_ID, LocalDevice  # noqa: E402
+from skill.local.device import LOCAL_APPLICATION_ID, Device  # noqa: E402
+from skill.web.serving import DEFAULT_THREADS, DEFAULT_WORKERS  # noqa: E402
 
 HOST = "127.0.0.1"  # never anything else: this tool only talks to its own server
+# A warning (or worse) in the server's log: ours ("WARNING name: ...") or gunicorn's.
+WARNING = re.compile(r"^(WARNING|ERROR|CRITICAL) |\[(WARNING|ERROR|CRITICAL)\]")
 
 
 def parse_args(argv=None):
@@ -69,8 +78,10 @@ def parse_args(argv=None):
                         help="seconds of load before measuring (default 2)")
     parser.add_argument("--concurrency", type=int, default=32,
                         help="simulated devices, one connection each (default 32)")
-    parser.add_argument("--threads", type=int, default=8,
-                        help="the server's --threads (default 8)")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                        help=f"the server's worker processes (default {DEFAULT_WORKERS})")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help=f"threads per worker process (default {DEFAULT_THREADS})")
     parser.add_argument("--persistence", choices=["sqlite", "none"], default="sqlite",
                         help="the server's PERSISTENCE (default sqlite, in the temp folder)")
     parser.add_argument("--per-user", type=int, default=4,
@@ -80,39 +91,64 @@ def parse_args(argv=None):
     parser.add_argument("--goal-p99-ms", type=float, default=100.0,
                         help="the p99 latency goal in ms (default 100)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    # The server side, in the subprocess this tool starts: the CA's folder and the port.
+    parser.add_argument("--serve-from", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.concurrency < 1 or args.threads < 1:
-        parser.error("--seconds, --concurrency and --threads must be positive")
+    if (args.seconds <= 0 or args.concurrency < 1 or args.workers < 1
+            or args.threads < 1):
+        parser.error("--seconds, --concurrency, --workers and --threads must be positive")
     return args
 
 
 # --- the server --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
+def serve_signed(folder: Path, port: int, workers: int, threads: int,
+                 persistence: str) -> int:
+    """The server side (in the subprocess): the production app with a verifier that trusts
+    the test CA in `folder`, served by the production serving code."""
+    import logging
+
+    from alexa_ca import CHAIN_PEM, ROOT_PEM, verifier_trusting
+
+    from skill.runtime.settings import Settings
+    from skill.web import create_app
+    from skill.web.serving import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings(skill_id=LOCAL_APPLICATION_ID, persistence=persistence,
+                        db_path=folder / "attributes.sqlite3" if persistence == "sqlite"
+                        else None)
+    verifier = verifier_trusting(folder / ROOT_PEM, folder / CHAIN_PEM,
+                                 skill_id=settings.skill_id)
+    return serve(create_app(settings, verifier=verifier), HOST, port, workers=workers,
+                 threads=threads)
 
 
-def start_server(tmp: Path, ca, port: int, threads: int,
+def start_server(tmp: Path, workers: int, threads: int,
                  persistence: str = "sqlite") -> subprocess.Popen:
-    env = dict(os.environ)
-    for name in ("AUDIO_BASE_URL", "AWS_LAMBDA_FUNCTION_NAME", "DYNAMODB_TABLE"):
-        env.pop(name, None)
-    env.update(
-        SKILL_TEST_TRUST_CA=str(ca.root_pem),
-        SKILL_TEST_CERT_CHAIN=str(ca.chain_pem),
-        SKILL_DB=str(tmp / "attributes.sqlite3"),
-        PERSISTENCE=persistence,
-        SKILL_ID=LOCAL_APPLICATION_ID,
-        PYTHONPATH=str(REPO),
-    )
-    command = [sys.executable, "-m", "skill", "serve", "--host", HOST, "--port", str(port),
-               "--threads", str(threads)]
+    """The server on a free port (port 0: it logs the one it got)."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--serve-from", str(tmp),
+               "--port", "0", "--workers", str(workers), "--threads", str(threads),
+               "--persistence", persistence]
     # Access lines (stdout) and diagnostics (stderr) go to files, read after the run.
     with open(tmp / "access.log", "wb") as out, open(tmp / "server.log", "wb") as err:
-        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=err)
+        return subprocess.Popen(command, cwd=REPO, stdout=out, stderr=err)
+
+
+def server_port(log: Path, server: subprocess.Popen, seconds: float = 60) -> int:
+    """The port the server logged ("serving on http://127.0.0.1:PORT/")."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = re.search(rf"serving on http://{re.escape(HOST)}:(\d+)/", log.read_text())
+        if found:
+            return int(found.group(1))
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with status {server.returncode}:\n"
+                               f"{log.read_text()}")
+        time.sleep(0.05)
+    raise RuntimeError("the server did not log its port in time")
 
 
 async def wait_until_healthy(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -232,7 +268,7 @@ async def device_loop(port: int, ca, results: Results, stop: asyncio.Event, per_
     conversations = 0
     while not stop.is_set():
         if conversations % per_user == 0:
-            device = LocalDevice(application_id=LOCAL_APPLICATION_ID)
+            device = Device(application_id=LOCAL_APPLICATION_ID)
         conversations += 1
         for step in CONVERSATION:
             if stop.is_set():
@@ -291,12 +327,23 @@ async def drive(port: int, ca, args, server_pid: int) -> tuple[Results, dict]:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process so far (Linux /proc), or None elsewhere."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+    """User + system CPU time so far of a process and its children (the server's worker
+    processes), from Linux /proc; None elsewhere."""
+    def stat(path: Path) -> list[str] | None:
+        try:  # the fields after the command name, which may hold spaces
+            return path.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+
+    fields = stat(Path(f"/proc/{pid}/stat"))
+    if fields is None:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        child = stat(path)
+        if child is not None and child[1] == str(pid):  # its parent is the server
+            ticks += int(child[11]) + int(child[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float | None:
@@ -323,13 +370,16 @@ def access_log_check(path: Path) -> dict:
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.serve_from is not None:
+        return serve_signed(args.serve_from, args.port, args.workers, args.threads,
+                            args.persistence)
     with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp_name:
         tmp = Path(tmp_name)
         ca = make_test_ca(tmp)
-        port = free_port()
-        server = start_server(tmp, ca, port, args.threads, args.persistence)
+        server = start_server(tmp, args.workers, args.threads, args.persistence)
         load_before = os.getloadavg()
         try:
+            port = server_port(tmp / "server.log", server)
             asyncio.run(wait_until_healthy(port, server))
             results, window = asyncio.run(drive(port, ca, args, server.pid))
         finally:
@@ -348,6 +398,7 @@ def main(argv=None):
     report = {
         "python": platform.python_version(),
         "cores": os.cpu_count(),
+        "workers": args.workers,
         "threads": args.threads,
         "persistence": args.persistence,
         "concurrency": args.concurrency,
@@ -367,8 +418,7 @@ def main(argv=None):
         "server_cpu_ms_per_request": per_request_ms(window["server_cpu"]),
         "client_cpu_ms_per_request": per_request_ms(window["client_cpu"]),
         "access_log": access,
-        "server_warnings": sum(" WARNING " in f" {line}" for line in server_log.splitlines()
-                               if "TEST ONLY" not in line),
+        "server_warnings": sum(bool(WARNING.search(line)) for line in server_log.splitlines()),
         "server_exit_status": exit_status,
         "server_stop_seconds": round(stop_seconds, 2),
         "goal": {"errors": 0, "p99_ms_below": args.goal_p99_ms,
@@ -383,7 +433,8 @@ def main(argv=None):
 
 def print_report(r):
     print(f"Python {r['python']}, {r['cores']} cores, {platform.system()} {platform.machine()}")
-    print(f"server: --threads {r['threads']}, persistence {r['persistence']}; "
+    print(f"server: --workers {r['workers']} --threads {r['threads']}, "
+          f"persistence {r['persistence']}; "
           f"load: {r['concurrency']} devices, "
           f"{r['measured_seconds']} s measured after {r['warmup_seconds']} s warm-up")
     print(f"requests {r['requests']}  throughput {r['throughput_rps']} req/s  "
@@ -405,4 +456,6 @@ def print_report(r):
 
 
 if __name__ == "__main__":
-    main()
+    outcome = main()
+    if isinstance(outcome, int):  # the server side: its exit status
+        sys.exit(outcome)

@@ -1,420 +1,301 @@
-"""Serving the web service: waitress in production, Flask's development server with --dev.
+"""Serving the web service: gunicorn in production, Flask's development server with --dev.
 
-Production (`python -m skill serve`):
+Production (`python -m skill serve`) is gunicorn, run from Python through its documented
+custom-application API (`gunicorn.app.base.BaseApplication`) and configured only with its
+documented settings and server hooks:
 
-- waitress with a fixed pool of worker threads (`--threads`, default 8). The handlers are
-  CPU-bound Python with little I/O (a local SQLite read and write, a certificate fetch
-  once per chain URL), so on a 2-core machine more threads add no throughput: the GIL
-  runs one at a time, and each extra thread costs a little in contention (bench/load.py,
-  32 clients: 674 req/s with 1 thread, 595 with 8, 569 with 32). Slow clients do not
-  hold a thread: waitress reads whole requests and sends responses in its own I/O loop.
-  The threads are there for blocking waits: a certificate fetch on a cache miss (up to
-  5 s), a SQLite lock, and every request when PERSISTENCE=dynamodb (a network round
-  trip). With 8, a few such waits do not stall every other request, and the latency
-  goal (p99 under 100 ms at 32 clients) still holds.
-- QuietChannel removes a busy loop in waitress's I/O thread that otherwise cost most of
-  the throughput under load (see there).
-- request bodies over MAX_BODY_BYTES get 413 from waitress itself
-  (`max_request_body_size`) before the app sees them; Flask's MAX_CONTENT_LENGTH is the
-  same limit for anything that gets through (the development server).
-- one JSON line per request on stdout (AccessLog): time, method, path, status,
-  duration_ms, bytes, remote_addr. Never the body, the query string or any header, so
-  screening answers and session attributes cannot end up in a log. Everything else is
-  logged to stderr. Answers waitress gives on its own (413, a malformed request) never
-  reach the app and have no access line.
-- SIGTERM and SIGINT stop the server gracefully: it stops accepting connections, finishes
-  the requests in progress (for up to DRAIN_SECONDS), closes idle keep-alive connections
-  and exits with status 0. A second signal skips the wait.
+- threaded workers (`gthread`): `--workers` processes (default 2) of `--threads` threads
+  each (default 4). The handlers are CPU-bound Python (request verification, the skill,
+  a local SQLite read and write), so one process runs one at a time (the GIL); a second
+  process uses the second core. The threads are there for blocking waits: a certificate
+  download on a cache miss (up to 5 s), a SQLite lock, and every request when
+  PERSISTENCE=dynamodb (a network round trip). Idle keep-alive connections wait in the
+  worker's poller and hold no thread. A client slow to read a large response (an audio
+  file) holds a thread while it downloads: give the audio its own address
+  (AUDIO_BASE_URL) or put a buffering proxy in front. Figures: bench/load.py, README.md.
+- we bind the listening socket ourselves and hand it to gunicorn (`bind = fd://N`): a port
+  in use is one clear line and exit status 2 at once (gunicorn would retry for 5 s), and
+  port 0 picks a free port, which is logged ("serving on http://host:port/").
+- request bodies over MAX_BODY_BYTES get 413 before the app runs (`limit_body`): a
+  declared Content-Length at once, a chunked body once more than that has arrived.
+- gunicorn's access log, as one JSON line per request on stdout (`JsonAccessLog`): time,
+  method, path, status, duration_ms, bytes, remote_addr. Never the body, the query string
+  or any header, so screening answers and session attributes cannot end up in a log.
+  Everything else is logged to stderr.
+- SIGTERM stops gracefully (gunicorn's own behaviour): no new connections, requests in
+  progress finish (for up to DRAIN_SECONDS), idle keep-alive connections close, exit
+  status 0. gunicorn stops at once on SIGINT; here a first SIGINT (Ctrl-C) does what
+  SIGTERM does and a second one stops at once (`_graceful_interrupt`).
 
-Test-only settings (load tests against a real server; NEVER set them in production):
-
-- SKILL_TEST_TRUST_CA=/path/ca.pem trusts the CA certificates in that file for request
-  verification, in addition to the usual roots;
-- SKILL_TEST_CERT_CHAIN=/path/chain.pem answers every certificate chain fetch (for any URL
-  that passes the Amazon URL check) with that file instead of downloading it.
-
-Together they let a test sign requests with its own CA. Each logs a WARNING at start-up.
+`serve(app, host, port)` serves any WSGI app this way; the test and load-test harnesses use
+it to serve an app whose verifier trusts their own certificate authority. Nothing here
+reads the environment: what the production server trusts is decided in skill/web/verify.py.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
-import queue
 import signal
-import sys
-import time
-from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
-from logging.handlers import QueueHandler, QueueListener
-from pathlib import Path
+import socket
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
-from cryptography import x509
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger as GunicornLogger
 
 from skill.web import MAX_BODY_BYTES
-from skill.web.verify import Verifier, default_trust_roots
 
 log = logging.getLogger(__name__)
-ACCESS_LOG = logging.getLogger("skill.access")
 
-DEFAULT_THREADS = 8
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
 # How long a stop signal waits for requests in progress: Alexa gives up on an answer after
 # 8 s, so waiting longer helps no one (and it stays under Docker's 10 s before SIGKILL).
-DRAIN_SECONDS = 8.0
-# How often the serving loop looks for a stop signal while idle.
-POLL_SECONDS = 0.5
+DRAIN_SECONDS = 8
+# Seconds an idle keep-alive connection stays open (gunicorn's default is 2; a proxy in
+# front reuses its connections, and an idle one costs no thread).
+KEEPALIVE_SECONDS = 5
+# Connections waiting to be accepted (gunicorn's default; it keeps a socket's backlog).
+BACKLOG = 2048
 # Paths longer than this are cut in the access log, so a hostile URL cannot flood it.
 MAX_LOGGED_PATH = 512
 
-# waitress warns "Task queue depth is N" each time a request waits for a thread; under a
-# burst that is one line per request. Keep the signal, at most once per this many seconds.
-QUEUE_WARNING_EVERY_SECONDS = 10.0
 
-# See QuietChannel: below this much buffered output, a connection whose request is still
-# being handled is left to its worker thread.
-QUIET_OUTPUT_BYTES = 64 * 1024
-
-TRUST_CA_ENV = "SKILL_TEST_TRUST_CA"
-CERT_CHAIN_ENV = "SKILL_TEST_CERT_CHAIN"
+# --- the access log ----------------------------------------------------------------------
 
 
-# --- access log --------------------------------------------------------------------------
+def access_line(atoms: Mapping, duration: timedelta, now: datetime | None = None) -> str:
+    """One access-log line from gunicorn's documented access-log atoms: h (remote address),
+    m (method), U (path without the query string), s (status), B (body bytes sent)."""
+    now = now or datetime.now(UTC)
+    try:
+        status = int(atoms.get("s"))
+    except (TypeError, ValueError):
+        status = None
+    return json.dumps({
+        "time": (now - duration).isoformat(timespec="milliseconds"),
+        "method": str(atoms.get("m") or "")[:16],
+        "path": str(atoms.get("U") or "")[:MAX_LOGGED_PATH],
+        "status": status,
+        "duration_ms": round(duration.total_seconds() * 1000, 3),
+        "bytes": atoms.get("B") or 0,
+        "remote_addr": atoms.get("h"),
+    }, separators=(",", ":"))
 
 
-class AccessLog:
-    """WSGI middleware: one JSON line per request, logged once the response is sent.
+class JsonAccessLog(GunicornLogger):
+    """gunicorn's logger (its `logger_class` setting), with JSON access lines.
 
-    Only the request line's method and path (no query string), the status, the size of
-    the response body, the time taken and the peer address are logged.
+    gunicorn's own `access_log_format` cannot escape a value for JSON: a path with a quote
+    or an encoded line break would break the line.
     """
 
-    def __init__(self, app, logger: logging.Logger = ACCESS_LOG) -> None:
-        self.app = app
-        self.logger = logger
-
-    def __call__(self, environ, start_response):
-        entry = _Entry(environ)
-
-        def recording_start_response(status, headers, exc_info=None):
-            entry.status = int(status.split(" ", 1)[0])
-            write = start_response(status, headers, exc_info)
-
-            def counting_write(data):
-                entry.bytes += len(data)
-                return write(data)
-
-            return counting_write
-
-        try:
-            body = self.app(environ, recording_start_response)
-        except BaseException:
-            entry.status = 500
-            self._emit(entry)
-            raise
-        return _LoggedBody(body, entry, self._emit)
-
-    def _emit(self, entry: _Entry) -> None:
-        if self.logger.isEnabledFor(logging.INFO):
-            self.logger.info(entry.line())
+    def access(self, resp, req, environ, request_time):
+        if not self.cfg.accesslog:
+            return
+        self.access_log.info("%s", access_line(
+            self.atoms(resp, req, environ, request_time), request_time))
 
 
-class _Entry:
-    __slots__ = ("started", "wall", "method", "path", "remote", "status", "bytes")
-
-    def __init__(self, environ) -> None:
-        self.started = time.perf_counter()
-        self.wall = time.time()
-        self.method = environ.get("REQUEST_METHOD", "")[:16]
-        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-        self.path = path[:MAX_LOGGED_PATH]
-        self.remote = environ.get("REMOTE_ADDR")
-        self.status = None
-        self.bytes = 0
-
-    def line(self) -> str:
-        return json.dumps({
-            "time": datetime.fromtimestamp(self.wall, UTC).isoformat(timespec="milliseconds"),
-            "method": self.method,
-            "path": self.path,
-            "status": self.status,
-            "duration_ms": round((time.perf_counter() - self.started) * 1000, 3),
-            "bytes": self.bytes,
-            "remote_addr": self.remote,
-        }, separators=(",", ":"))
+# --- the body limit ------------------------------------------------------------------------
 
 
-class _LoggedBody:
-    """The response body, passed through while counting bytes; logs on close()."""
+def limit_body(app, limit: int = MAX_BODY_BYTES):
+    """WSGI middleware: 413 for a request body over `limit` bytes, before the app runs.
 
-    def __init__(self, body: Iterable[bytes], entry: _Entry, emit) -> None:
-        self._body = body
-        self._entry = entry
-        self._emit = emit
+    A declared Content-Length is checked at once. A chunked body (no length) is read here,
+    up to one byte past the limit, and handed on from memory: Flask's own limit would
+    only cut such a body short, and the app would answer 400 for the broken JSON. Only
+    for servers that end the input stream themselves (gunicorn: wsgi.input_terminated).
+    """
 
-    def __iter__(self):
-        for chunk in self._body:
-            self._entry.bytes += len(chunk)
-            yield chunk
+    def limited(environ, start_response):
+        length = environ.get("CONTENT_LENGTH")
+        if length:
+            too_large = int(length) > limit  # gunicorn has refused a malformed length
+        elif "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            body = _read_at_most(environ["wsgi.input"], limit + 1)
+            too_large = len(body) > limit
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        else:
+            too_large = False
+        if too_large:
+            payload = json.dumps({"error": "Request Entity Too Large",
+                                  "reason": f"request bodies are limited to {limit} bytes"})
+            start_response("413 Request Entity Too Large", [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(payload)))])
+            return [payload.encode()]
+        return app(environ, start_response)
 
-    def close(self) -> None:
-        try:
-            close = getattr(self._body, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self._emit(self._entry)
+    return limited
 
 
-class _AtMostEvery(logging.Filter):
-    """Lets one record through per interval and counts the ones it held back."""
+def _read_at_most(stream, size: int) -> bytes:
+    chunks, got = [], 0
+    while got < size:
+        chunk = stream.read(size - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+
+# --- signals -------------------------------------------------------------------------------
+
+
+def _graceful_interrupt(arbiter) -> None:
+    """gunicorn's `when_ready` hook, in the master: a first SIGINT is handled as SIGTERM
+    (graceful), a later one as gunicorn handles SIGINT (at once)."""
+    on_term = signal.getsignal(signal.SIGTERM)
+    seen = 0
+
+    def interrupt(signum, frame):
+        nonlocal seen
+        seen += 1
+        on_term(signal.SIGTERM if seen == 1 else signum, frame)
+
+    signal.signal(signal.SIGINT, interrupt)
+
+
+def _worker_interrupt_is_term(worker) -> None:
+    """gunicorn's `post_worker_init` hook: a worker handles SIGINT (Ctrl-C reaches every
+    process in the group) as its SIGTERM, finishing its requests; the master decides when
+    to stop at once."""
+    signal.signal(signal.SIGINT, signal.getsignal(signal.SIGTERM))
+    signal.siginterrupt(signal.SIGINT, False)
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn's documented custom application: these settings, this WSGI app."""
+
+    def __init__(self, app, settings: Mapping) -> None:
+        self._app = app
+        self._settings = settings
         super().__init__()
-        self.seconds = seconds
-        self.clock = clock
-        self._next = 0.0
-        self._held = 0
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        now = self.clock()
-        if now < self._next:
-            self._held += 1
-            return False
-        if self._held:
-            record.msg = f"{record.msg} ({self._held} similar message(s) held back)"
-            self._held = 0
-        self._next = now + self.seconds
-        return True
+    def load_config(self) -> None:
+        for name, value in self._settings.items():
+            self.cfg.set(name, value)
+
+    def load(self):
+        return self._app
 
 
-def configure_access_log(stream=None) -> QueueListener:
-    """Send access lines, bare, to `stream` (stdout by default) and nowhere else.
+def _shown(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
-    Worker threads only queue the lines and a listener thread writes them, so a slow
-    disk or pipe never holds up a request. Stop the returned listener to write out what
-    is still queued.
-    """
-    handler = logging.StreamHandler(stream or sys.stdout)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    records: queue.SimpleQueue = queue.SimpleQueue()
-    listener = QueueListener(records, handler)
-    ACCESS_LOG.handlers[:] = [QueueHandler(records)]
-    ACCESS_LOG.setLevel(logging.INFO)
-    ACCESS_LOG.propagate = False
-    listener.start()
+
+def listen(host: str, port: int) -> socket.socket | None:
+    """The listening socket, or None after logging one line if it cannot be had."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        listener = socket.socket(family, kind, proto)
+    except OSError as error:
+        log.error("cannot serve on %s: %s", _shown(host, port), error.strerror or error)
+        return None
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(BACKLOG)
+    except OSError as error:
+        listener.close()
+        log.error("cannot serve on %s: %s", _shown(host, port), error.strerror or error)
+        return None
     return listener
 
 
-# --- request verification from the environment -------------------------------------------
+def serve(app, host: str = "127.0.0.1", port: int = 0, workers: int = DEFAULT_WORKERS,
+          threads: int = DEFAULT_THREADS, drain_seconds: int = DRAIN_SECONDS) -> int:
+    """Serve a WSGI app with gunicorn until SIGTERM or SIGINT, then stop gracefully.
 
-
-def _load_certificates(pem: bytes, path: str) -> list[x509.Certificate]:
-    try:
-        return x509.load_pem_x509_certificates(pem)
-    except ValueError as error:
-        raise ValueError(f"{path} holds no PEM certificate: {error}") from error
-
-
-def _fixed_fetch(chain: bytes) -> Callable[[str], bytes]:
-    def fetch(url: str) -> bytes:
-        return chain
-
-    return fetch
-
-
-def verifier_from_env(settings, verify=True,
-                      environ: Mapping[str, str] = os.environ) -> Verifier:
-    """The request verifier, with the test-only trust settings applied if they are set.
-
-    Raises OSError or ValueError if a file named there is missing or not PEM.
+    Returns gunicorn's exit status (0 after a clean stop), or 2 if the address cannot be
+    bound. Must run in the main thread; the worker processes are forks of this one.
     """
-    verifier = Verifier(skill_id=settings.skill_id, verify_signature=verify,
-                        verify_timestamp=verify)
-    ca_path = environ.get(TRUST_CA_ENV, "").strip()
-    if ca_path:
-        extra = _load_certificates(Path(ca_path).read_bytes(), ca_path)
-        verifier.trust_roots = [*default_trust_roots(), *extra]
-        log.warning("TEST ONLY: %s=%s: trusting %d extra CA certificate(s) for request "
-                    "verification. Never set this in production.", TRUST_CA_ENV, ca_path,
-                    len(extra))
-    chain_path = environ.get(CERT_CHAIN_ENV, "").strip()
-    if chain_path:
-        chain = Path(chain_path).read_bytes()
-        _load_certificates(chain, chain_path)  # fail at start-up, not on the first request
-        verifier.fetch = _fixed_fetch(chain)
-        log.warning("TEST ONLY: %s=%s: every certificate chain URL is answered from this "
-                    "file, nothing is downloaded. Never set this in production.",
-                    CERT_CHAIN_ENV, chain_path)
-    return verifier
+    if not _sizes_ok(workers, threads):
+        return 2
+    listener = listen(host, port)
+    if listener is None:
+        return 2
+    return _serve_on(listener, app, workers, threads, drain_seconds)
 
 
-def build_app(settings, verify: bool = True, environ: Mapping[str, str] = os.environ):
-    """The Flask app, with its verifier built from the environment."""
+def _sizes_ok(workers: int, threads: int) -> bool:
+    if workers < 1 or threads < 1:
+        log.error("cannot serve: --workers and --threads must be 1 or more")
+        return False
+    return True
+
+
+def _serve_on(listener: socket.socket, app, workers: int, threads: int,
+              drain_seconds: int = DRAIN_SECONDS) -> int:
+    listen_host, listen_port = listener.getsockname()[:2]
+    log.info("serving on http://%s/ with %d worker process(es) of %d thread(s) "
+             "(POST / is the skill)", _shown(listen_host, listen_port), workers, threads)
+    settings = {
+        "bind": [f"fd://{listener.detach()}"],  # gunicorn owns (and closes) it from here
+        "worker_class": "gthread",
+        "workers": workers,
+        "threads": threads,
+        "graceful_timeout": drain_seconds,
+        "keepalive": KEEPALIVE_SECONDS,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        "logger_class": JsonAccessLog,
+        # The app decides whether to believe a proxy (TRUST_FORWARDED_PROTO), not gunicorn.
+        "forwarded_allow_ips": "",
+        # No control socket: it would be shared by every server of this user.
+        "control_socket_disable": True,
+        "proc_name": "gentle-back-guide",
+        "when_ready": _graceful_interrupt,
+        "post_worker_init": _worker_interrupt_is_term,
+    }
+    master = os.getpid()
+    try:
+        _Gunicorn(limit_body(app), settings).run()
+    except SystemExit as stop:
+        if os.getpid() != master:
+            raise  # a worker process ending
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return 0
+
+
+def run(settings, host: str, port: int, workers: int = DEFAULT_WORKERS,
+        threads: int = DEFAULT_THREADS, verify: bool = True) -> int:
+    """`python -m skill serve`: the app for `settings` with the production verifier.
+
+    The port is bound first, so a port in use is the only line printed.
+    """
     from skill.web import create_app
 
-    return create_app(settings, verifier=verifier_from_env(settings, verify, environ))
-
-
-# --- running -----------------------------------------------------------------------------
+    if not _sizes_ok(workers, threads):
+        return 2
+    listener = listen(host, port)
+    if listener is None:
+        return 2
+    try:
+        app = create_app(settings, verify=verify)
+    except BaseException:
+        listener.close()
+        raise
+    return _serve_on(listener, app, workers, threads)
 
 
 def run_dev(settings, host: str, port: int, verify: bool = True) -> int:
     """Flask's development server with the reloader: for working on the code only."""
-    app = build_app(settings, verify)
+    from skill.web import create_app
+
+    app = create_app(settings, verify=verify)
     log.warning("development server: restarts on code changes; not for production")
     app.run(host=host, port=port, use_reloader=True, threaded=True)
     return 0
-
-
-class _Stop:
-    """Set by the signal handler; read by the serving loop (no logging in the handler)."""
-
-    def __init__(self) -> None:
-        self.signum: int | None = None
-        self.count = 0
-
-    def __call__(self, signum, frame) -> None:
-        self.signum = signum
-        self.count += 1
-
-
-def run(settings, host: str, port: int, threads: int = DEFAULT_THREADS,
-        verify: bool = True) -> int:
-    """`python -m skill serve`: the app with its verifier from the environment, on waitress.
-
-    Returns 0 after a clean stop, 2 if the server cannot start (a port in use, an
-    unreadable test CA file).
-    """
-    try:
-        app = build_app(settings, verify)
-    except (OSError, ValueError) as error:
-        log.error("cannot serve: %s", error)
-        return 2
-    return serve(app, host, port, threads)
-
-
-def serve(app, host: str, port: int, threads: int = DEFAULT_THREADS,
-          drain_seconds: float = DRAIN_SECONDS) -> int:
-    """Serve a WSGI app with waitress and the access log until SIGTERM or SIGINT, then
-    stop gracefully. Must run in the main thread (it installs the signal handlers)."""
-    from waitress.server import create_server
-
-    try:
-        server = create_server(
-            AccessLog(app),
-            host=host,
-            port=port,
-            threads=threads,
-            max_request_body_size=MAX_BODY_BYTES,
-            asyncore_use_poll=True,  # select() cannot watch descriptors past 1023
-            ident="gentle-back-guide",
-        )
-    except (OSError, ValueError) as error:
-        log.error("cannot serve: %s", error)
-        return 2
-    _use_quiet_channels(server)
-    access_writer = configure_access_log()
-    queue_log = logging.getLogger("waitress.queue")
-    if not any(isinstance(f, _AtMostEvery) for f in queue_log.filters):
-        queue_log.addFilter(_AtMostEvery(QUEUE_WARNING_EVERY_SECONDS))
-    stop = _Stop()
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        for listen_host, listen_port in _addresses(server):
-            log.info("serving on http://%s:%s/ with %d worker threads (POST / is the skill)",
-                     listen_host, listen_port, threads)
-        _serve_until(server, stop)
-        log.info("received %s: shutting down, finishing requests in progress (up to %g s)",
-                 signal.Signals(stop.signum).name, drain_seconds)
-        _drain(server, stop, drain_seconds)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        access_writer.stop()  # writes out the lines still queued
-    log.info("stopped")
-    return 0
-
-
-def _quiet_channel_class():
-    from waitress.channel import HTTPChannel
-
-    class QuietChannel(HTTPChannel):
-        """waitress's connection, without a busy loop in its I/O thread.
-
-        While a request's task runs, the worker thread sends the response itself as it
-        writes it (waitress sends at once from the writing thread), holding the buffer's
-        lock. The I/O loop meanwhile sees buffered bytes, calls the socket writable, fails
-        to take the lock, and polls again at once: a busy loop holding the GIL that the
-        worker needs to finish. On 2 cores under load that cut throughput to a quarter or
-        less (bench/load.py). So while a task runs and little is buffered, the connection is
-        "not writable"; the task pulls waitress's trigger when it ends, and the loop then
-        sends whatever is left. Past QUIET_OUTPUT_BYTES (a large file to a slow client)
-        the loop helps as before, so waitress's back-pressure still works.
-        """
-
-        def writable(self):
-            if (self.requests and self.total_outbufs_len < QUIET_OUTPUT_BYTES
-                    and not self.will_close and not self.close_when_flushed):
-                return False
-            return super().writable()
-
-    return QuietChannel
-
-
-def _use_quiet_channels(server) -> None:
-    from waitress.server import BaseWSGIServer
-
-    channel_class = _quiet_channel_class()
-    for dispatcher in [server, *_socket_map(server).values()]:
-        if isinstance(dispatcher, BaseWSGIServer):
-            dispatcher.channel_class = channel_class
-
-
-def _socket_map(server) -> dict:
-    # One listening socket: the server itself; several (e.g. "localhost"): a MultiSocketServer.
-    return server.map if hasattr(server, "effective_listen") else server._map
-
-
-def _addresses(server) -> list[tuple[str, int]]:
-    if hasattr(server, "effective_listen"):
-        return [(h if ":" not in h else f"[{h}]", p) for h, p, *_ in server.effective_listen]
-    host = server.effective_host
-    return [(host if ":" not in host else f"[{host}]", server.effective_port)]
-
-
-def _serve_until(server, stop: _Stop) -> None:
-    from waitress import wasyncore
-
-    socket_map, use_poll = _socket_map(server), server.adj.asyncore_use_poll
-    while stop.signum is None:
-        wasyncore.loop(timeout=POLL_SECONDS, map=socket_map, use_poll=use_poll, count=1)
-
-
-def _drain(server, stop: _Stop, seconds: float) -> None:
-    """Stop accepting, let requests in progress finish, close idle connections."""
-    from waitress import wasyncore
-    from waitress.channel import HTTPChannel
-    from waitress.server import BaseWSGIServer
-
-    socket_map, use_poll = _socket_map(server), server.adj.asyncore_use_poll
-    for dispatcher in list(socket_map.values()):
-        if isinstance(dispatcher, BaseWSGIServer):
-            wasyncore.dispatcher.close(dispatcher)  # the listening socket only
-    deadline = time.monotonic() + seconds
-    signals_seen = stop.count
-    while time.monotonic() < deadline and stop.count == signals_seen:
-        channels = [d for d in socket_map.values() if isinstance(d, HTTPChannel)]
-        if not channels:
-            break
-        for channel in channels:
-            idle = not channel.requests and channel.request is None
-            if idle and not channel.total_outbufs_len:
-                channel.will_close = True  # closed by the loop on its next pass
-        wasyncore.loop(timeout=0.05, map=socket_map, use_poll=use_poll, count=1)
-    else:
-        busy = sum(isinstance(d, HTTPChannel) for d in socket_map.values())
-        if busy:
-            log.warning("closing %d connection(s) with requests still in progress", busy)
-    server.task_dispatcher.shutdown(timeout=1)
-    wasyncore.close_all(socket_map)

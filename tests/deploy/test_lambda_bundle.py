@@ -25,7 +25,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 AUDIO_BASE_URL = "https://audio.example.test/audio/"
 SCREENING = [intents.START_SCREENING, intents.NO, intents.NO, intents.NO, intents.YES, intents.YES,
              intents.NOT_SURE, intents.NO]
-NEVER_LOADED = ("pydub", "numpy", "scipy", "flask", "werkzeug", "waitress", "gtts", "piper",
+NEVER_LOADED = ("pydub", "numpy", "scipy", "flask", "werkzeug", "gunicorn", "gtts", "piper",
                 "boto3", "botocore", "jsonschema")
 
 # Runs in `python -I -S`: no site-packages, no current folder, no PYTHON* variables;

@@ -1,213 +1,65 @@
-"""Production serving: the access log, a real server that stops cleanly, the size limit,
-and the test-only trust settings used by the load test."""
+"""Production serving (skill/web/serving.py): gunicorn with its JSON access log, the body
+limit, a graceful stop, a clear failure when the port is taken, large downloads to slow
+clients, and no test-only switch anywhere in the production server.
+
+The real servers run in subprocesses: `python -m skill serve` itself, or a small script
+that serves its own app with the same `serving.serve` (the harness way: a slow test app,
+or the skill with a verifier that trusts the test CA).
+"""
 
 from __future__ import annotations
 
 import http.client
+import io
 import json
-import logging
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from certs import _body, _envelope, _pem, _sign
-from transcript import settings_for_tests
 from werkzeug.test import Client
 
 from skill.local.device import Device
-from skill.web import MAX_BODY_BYTES, create_app
-from skill.web.serving import (
-    CERT_CHAIN_ENV,
-    TRUST_CA_ENV,
-    AccessLog,
-    _AtMostEvery,
-    verifier_from_env,
-)
-from skill.web.verify import default_trust_roots, fetch_url
+from skill.runtime.settings import Settings
+from skill.web import MAX_BODY_BYTES, serving
+from skill.web.verify import fetch_url
 
 REPO = Path(__file__).resolve().parents[2]
 TEST_CERT_URL = "https://s3.amazonaws.com/echo.api/test.pem"
 ACCESS_FIELDS = {"time", "method", "path", "status", "duration_ms", "bytes", "remote_addr"}
-PEER = {"REMOTE_ADDR": "203.0.113.7"}  # a documentation address
-# Buffered, so the test client closes the response (the access line is logged then).
-OPTIONS = {"buffered": True, "environ_base": PEER}
+SECRET = "s3cr3t-4f9e"  # put in a query string and a header; must never be logged
 
 
-# --- the access log middleware -----------------------------------------------------------
-
-
-class Lines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-
-@pytest.fixture
-def access_lines():
-    logger = logging.getLogger("tests.web.access")
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    handler = Lines()
-    logger.addHandler(handler)
-    yield logger, handler.lines
-    logger.removeHandler(handler)
-
-
-def strings_in(value) -> set[str]:
-    """Every key and string value inside a JSON document."""
-    if isinstance(value, dict):
-        return set(value) | {s for item in value.values() for s in strings_in(item)}
-    if isinstance(value, list):
-        return {s for item in value for s in strings_in(item)}
-    return {value} if isinstance(value, str) else set()
-
-
-def test_access_log_writes_one_json_line_per_request_and_no_body(runtime, access_lines):
-    logger, lines = access_lines
-    app = create_app(settings_for_tests(), runtime=runtime, verify=False)
-    client = Client(AccessLog(app, logger))
-    device = Device()
-    body = reply = None
-    # Into the screening, then answer its first question: that answer is the request.
-    for envelope in (device.launch(), device.intent("StartScreeningIntent")):
-        reply = client.post("/", json=envelope, **OPTIONS)
-        assert reply.status_code == 200
-        device.receive(reply.get_json(), envelope)
-    assert device.attributes, "the screening keeps its state in session attributes"
-    answer = device.intent("AMAZON.NoIntent")
-    body = json.dumps(answer)
-    reply = client.post("/", data=body, content_type="application/json", **OPTIONS)
-    assert reply.status_code == 200
-
-    assert len(lines) == 3
-    entry = json.loads(lines[-1])
-    assert set(entry) == ACCESS_FIELDS
-    assert entry["method"] == "POST" and entry["path"] == "/" and entry["status"] == 200
-    assert entry["bytes"] == len(reply.data)
-    assert entry["remote_addr"] == PEER["REMOTE_ADDR"]
-    assert isinstance(entry["duration_ms"], float) and entry["duration_ms"] >= 0
-    assert datetime.fromisoformat(entry["time"]).tzinfo is not None
-
-    # Nothing from the request body (ids, the intent, session attributes with the
-    # screening state) or the response leaks into the line.
-    secrets = strings_in(json.loads(body)) | strings_in(reply.get_json())
-    leaked = {s for s in secrets if len(s) >= 6 and s in lines[-1]}
-    assert not leaked
-    assert "screening" not in lines[-1].lower()
-
-
-def test_access_log_leaves_out_the_query_string(runtime, access_lines):
-    logger, lines = access_lines
-    app = create_app(settings_for_tests(), runtime=runtime, verify=False)
-    client = Client(AccessLog(app, logger))
-    assert client.get("/health?token=s3cr3t-value", **OPTIONS).status_code == 200
-    entry = json.loads(lines[-1])
-    assert entry["path"] == "/health" and "s3cr3t" not in lines[-1]
-    assert entry["bytes"] > 0
-
-
-def test_access_log_records_a_crash_as_500(access_lines):
-    logger, lines = access_lines
-
-    def broken(environ, start_response):
-        raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError):
-        AccessLog(broken, logger)({"REQUEST_METHOD": "GET", "PATH_INFO": "/x"}, None)
-    assert json.loads(lines[-1])["status"] == 500
-
-
-def test_queue_depth_warnings_are_kept_to_one_per_interval():
-    now = [100.0]
-    keep = _AtMostEvery(10, clock=lambda: now[0])
-
-    def record():
-        return logging.LogRecord("waitress.queue", logging.WARNING, __file__, 1,
-                                 "Task queue depth is %d", (3,), None)
-
-    assert keep.filter(record())
-    assert not keep.filter(record()) and not keep.filter(record())
-    now[0] += 10
-    later = record()
-    assert keep.filter(later)
-    assert later.getMessage() == "Task queue depth is 3 (2 similar message(s) held back)"
-
-
-# --- the test-only trust settings ----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def test_ca_files(tmp_path_factory, root, intermediate, leaf) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("test-ca")
-    (folder / "ca.pem").write_bytes(_pem(root))
-    (folder / "chain.pem").write_bytes(_pem(leaf, intermediate))
-    return {TRUST_CA_ENV: str(folder / "ca.pem"), CERT_CHAIN_ENV: str(folder / "chain.pem")}
-
-
-def test_without_the_test_settings_the_verifier_is_the_production_one(caplog):
-    with caplog.at_level(logging.WARNING):
-        verifier = verifier_from_env({})
-    assert verifier.trust_roots is None  # the certifi bundle
-    assert verifier.fetch is fetch_url
-    assert not caplog.records
-
-
-def test_test_settings_add_the_ca_and_serve_the_chain_file_with_warnings(
-        test_ca_files, root, caplog):
-    with caplog.at_level(logging.WARNING):
-        verifier = verifier_from_env(test_ca_files)
-    assert root in verifier.trust_roots
-    assert len(verifier.trust_roots) == len(default_trust_roots()) + 1  # extra, not instead
-    chain = Path(test_ca_files[CERT_CHAIN_ENV]).read_bytes()
-    assert verifier.fetch("https://s3.amazonaws.com/echo.api/anything.pem") == chain
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 2
-    assert all("TEST ONLY" in w and "production" in w for w in warnings)
-
-
-@pytest.mark.parametrize("name", [TRUST_CA_ENV, CERT_CHAIN_ENV])
-def test_a_missing_or_non_pem_test_file_stops_the_start(tmp_path, name):
-    with pytest.raises(OSError):
-        verifier_from_env({name: str(tmp_path / "missing.pem")})
-    (tmp_path / "not.pem").write_text("not a certificate")
-    with pytest.raises(ValueError, match="no PEM certificate"):
-        verifier_from_env({name: str(tmp_path / "not.pem")})
-
-
-# --- a real server in a subprocess --------------------------------------------------------
+# --- a real server in a subprocess ---------------------------------------------------------
 
 
 class Server:
-    """`python -m skill serve --port 0` with its logs in files; the port is read from them."""
+    """A server process with its stdout (access lines) and stderr (the rest) in files; the
+    port is read from its "serving on" line (they all start on port 0)."""
 
-    def __init__(self, folder: Path, extra_env: dict[str, str] | None = None,
-                 command: list[str] | None = None) -> None:
-        env = {k: v for k, v in os.environ.items()
-               if k not in (TRUST_CA_ENV, CERT_CHAIN_ENV, "SKILL_ID")}
-        env.update(PERSISTENCE="sqlite", SKILL_DB=str(folder / "attributes.sqlite3"),
-                   **(extra_env or {}))
+    def __init__(self, folder: Path, command: list[str], env: dict[str, str] | None = None,
+                 new_session: bool = False) -> None:
+        environment = {k: v for k, v in os.environ.items()
+                       if k not in ("SKILL_ID", "AUDIO_BASE_URL", "PERSISTENCE")}
+        environment.update(SKILL_DB=str(folder / "attributes.sqlite3"), **(env or {}))
         self.stdout, self.stderr = folder / "access.log", folder / "server.log"
         with open(self.stdout, "wb") as out, open(self.stderr, "wb") as err:
-            self.process = subprocess.Popen(
-                command or [sys.executable, "-m", "skill", "serve", "--port", "0",
-                            "--threads", "2"],
-                cwd=REPO, env=env, stdout=out, stderr=err)
+            self.process = subprocess.Popen(command, cwd=REPO, env=environment, stdout=out,
+                                            stderr=err, start_new_session=new_session)
         self.port = self._wait_for_port()
 
     def _wait_for_port(self, seconds: float = 60) -> int:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             found = re.search(r"serving on http://127\.0\.0\.1:(\d+)/", self.log())
-            if found:
+            if found and "Booting worker" in self.log():
                 return int(found.group(1))
             if self.process.poll() is not None:
                 raise AssertionError(f"server exited early:\n{self.log()}")
@@ -219,7 +71,6 @@ class Server:
         return self.stderr.read_text()
 
     def access_lines(self, at_least: int = 0, seconds: float = 5) -> list[dict]:
-        # A writer thread writes them, a moment after the response has gone out.
         deadline = time.monotonic() + seconds
         while True:
             lines = [json.loads(line) for line in self.stdout.read_text().splitlines()]
@@ -227,8 +78,11 @@ class Server:
                 return lines
             time.sleep(0.02)
 
+    def connection(self, timeout: float = 10) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
     def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = self.connection()
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
@@ -236,7 +90,7 @@ class Server:
         finally:
             connection.close()
 
-    def stop(self, signum=signal.SIGTERM, seconds: float = 10) -> int:
+    def stop(self, signum=signal.SIGTERM, seconds: float = 15) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signum)
         try:
@@ -247,133 +101,330 @@ class Server:
             raise
 
 
-@pytest.fixture(scope="module")
-def trusted_server(tmp_path_factory, test_ca_files):
-    server = Server(tmp_path_factory.mktemp("trusted"), test_ca_files)
-    yield server
-    server.stop()
+def skill_serve(folder: Path, *args: str) -> Server:
+    """`python -m skill serve` itself, on a free port."""
+    return Server(folder, [sys.executable, "-m", "skill", "serve", "--port", "0",
+                           "--workers", "1", "--threads", "2", *args])
 
 
-@pytest.fixture(scope="module")
-def untrusted_server(tmp_path_factory, test_ca_files):
-    # The chain file is served (so nothing is downloaded) but its CA is not trusted.
-    server = Server(tmp_path_factory.mktemp("untrusted"),
-                    {CERT_CHAIN_ENV: test_ca_files[CERT_CHAIN_ENV]})
-    yield server
-    server.stop()
-
-
-def signed_launch(leaf_key) -> tuple[bytes, dict[str, str]]:
-    body = _body(_envelope(timestamp=datetime.now(UTC)))
-    return body, {"Content-Type": "application/json",
-                  "SignatureCertChainUrl": TEST_CERT_URL,
-                  "Signature-256": _sign(leaf_key, body)}
-
-
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_server_answers_health_then_stops_cleanly_on_a_signal(tmp_path, signum):
-    server = Server(tmp_path)
-    try:
-        status, payload = server.request("GET", "/health")
-        assert status == 200 and json.loads(payload) == {"status": "ok"}
-    finally:
-        started = time.monotonic()
-        exit_code = server.stop(signum)
-    assert exit_code == 0
-    assert time.monotonic() - started < 5
-    log = server.log()
-    assert f"received {signum.name}: shutting down" in log
-    assert log.rstrip().endswith("stopped")
-    [entry] = server.access_lines()
-    assert entry["path"] == "/health" and entry["status"] == 200
-
-
+# A WSGI app served by the production serving code, as a harness would.
 TEST_APP = """
 import logging, sys, time
 from skill.web.serving import serve
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+PIECE, PIECES = 65536, 512  # 32 MiB: far past the socket buffers
 
 def app(environ, start_response):
-    if environ["PATH_INFO"] == "/big":  # 32 MiB in 64 KiB pieces: past the 16 MiB high
-        # watermark, where the worker waits for the I/O loop to send
-        start_response("200 OK", [("Content-Length", str(512 * 65536))])
-        return (bytes([n % 256]) * 65536 for n in range(512))
-    time.sleep(2.5)  # longer than the worker-thread wait at the very end of the stop
+    if environ["PATH_INFO"] == "/big":
+        start_response("200 OK", [("Content-Length", str(PIECE * PIECES))])
+        return (bytes([n % 256]) * PIECE for n in range(PIECES))
+    if environ["PATH_INFO"] == "/slow":
+        time.sleep(2.5)
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "4")])
     return [b"done"]
 
-sys.exit(serve(app, "127.0.0.1", 0, threads=2))
+sys.exit(serve(app, "127.0.0.1", 0, workers=1, threads=2))
 """
+
+# The skill with a verifier that trusts the test CA (argv: root PEM, chain PEM, database),
+# served by the production serving code. The production server has no way to do this.
+SIGNED_APP = """
+import logging, sys
+from pathlib import Path
+from cryptography import x509
+from skill.runtime.settings import Settings
+from skill.web import create_app
+from skill.web.serving import serve
+from skill.web.verify import Verifier
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+root, chain, database = sys.argv[1:4]
+chain_pem = Path(chain).read_bytes()
+verifier = Verifier(trust_roots=x509.load_pem_x509_certificates(Path(root).read_bytes()),
+                    fetch=lambda url: chain_pem)
+settings = Settings(persistence="sqlite", db_path=Path(database))
+sys.exit(serve(create_app(settings, verifier=verifier), "127.0.0.1", 0, workers=1, threads=2))
+"""
+
+
+@pytest.fixture(scope="module")
+def skill_server(tmp_path_factory):
+    server = skill_serve(tmp_path_factory.mktemp("skill"), "--no-verify")
+    yield server
+    assert server.stop() == 0
 
 
 @pytest.fixture
 def test_app_server(tmp_path):
-    server = Server(tmp_path, command=[sys.executable, "-c", TEST_APP])
+    server = Server(tmp_path, [sys.executable, "-c", TEST_APP])
     yield server
     server.stop()
 
 
-def test_a_request_in_progress_is_finished_before_the_server_stops(test_app_server):
-    server = test_app_server
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+# --- the access log ------------------------------------------------------------------------
+
+
+def strings_in(value) -> set[str]:
+    """Every key and string value inside a JSON document."""
+    if isinstance(value, dict):
+        return set(value) | {s for item in value.values() for s in strings_in(item)}
+    if isinstance(value, list):
+        return {s for item in value for s in strings_in(item)}
+    return {value} if isinstance(value, str) else set()
+
+
+def test_access_line_has_the_fields_and_escapes_the_path():
+    now = datetime(2026, 3, 1, 12, 0, 0, 250000, tzinfo=UTC)
+    atoms = {"h": "203.0.113.7", "m": "GET", "U": '/a"b\nc' + "x" * 600, "s": "404",
+             "B": 154, "q": f"token={SECRET}", "{x-secret}i": SECRET}
+    line = serving.access_line(atoms, timedelta(milliseconds=12.5), now)
+    assert "\n" not in line and SECRET not in line
+    entry = json.loads(line)
+    assert set(entry) == ACCESS_FIELDS
+    assert entry == {"time": "2026-03-01T12:00:00.237+00:00", "method": "GET",
+                     "path": ('/a"b\nc' + "x" * 600)[:serving.MAX_LOGGED_PATH],
+                     "status": 404, "duration_ms": 12.5, "bytes": 154,
+                     "remote_addr": "203.0.113.7"}
+
+
+def test_the_real_server_logs_one_json_line_per_request_and_nothing_private(skill_server):
+    before = len(skill_server.access_lines())
+    connection = skill_server.connection()
+    device, sent, replies = Device(), [], []
+
+    def post(envelope):
+        body = json.dumps(envelope)
+        connection.request("POST", "/", body=body, headers={
+            "Content-Type": "application/json", "X-Secret": SECRET})
+        response = connection.getresponse()
+        payload = response.read()
+        assert response.status == 200, payload
+        sent.append(json.loads(body))
+        replies.append(json.loads(payload))
+        device.receive(replies[-1], envelope)
+        return payload
+
+    try:
+        # Into the screening, then answer its first question: that answer is a request.
+        post(device.launch())
+        post(device.intent("StartScreeningIntent"))
+        assert device.attributes, "the screening keeps its state in session attributes"
+        answer = post(device.intent("AMAZON.NoIntent"))
+        connection.request("GET", f"/health?token={SECRET}")
+        health = connection.getresponse()
+        health_body = health.read()
+    finally:
+        connection.close()
+
+    lines = skill_server.stdout.read_text().splitlines()[before:]
+    entries = skill_server.access_lines(at_least=before + 4)[before:]
+    assert len(entries) == 4
+    assert all(set(entry) == ACCESS_FIELDS for entry in entries)
+    assert [(e["method"], e["path"], e["status"]) for e in entries] == [
+        ("POST", "/", 200)] * 3 + [("GET", "/health", 200)]
+    assert entries[2]["bytes"] == len(answer) and entries[3]["bytes"] == len(health_body)
+    assert all(e["remote_addr"] == "127.0.0.1" for e in entries)
+    assert all(isinstance(e["duration_ms"], float) and e["duration_ms"] >= 0 for e in entries)
+    assert all(datetime.fromisoformat(e["time"]).tzinfo is not None for e in entries)
+
+    # Nothing from the request bodies (ids, intents, the screening state in the session
+    # attributes), the responses, the query string or the headers is in the lines.
+    private = {s for document in sent + replies for s in strings_in(document) if len(s) >= 6}
+    text = "\n".join(lines)
+    assert not {s for s in private | {SECRET, "X-Secret", "application/json"} if s in text}
+    assert "screening" not in text.lower()
+
+
+def test_a_body_over_the_limit_gets_413(skill_server):
+    status, payload = skill_server.request(
+        "POST", "/", body=b"{" + b" " * MAX_BODY_BYTES + b"}",
+        headers={"Content-Type": "application/json"})
+    assert status == 413
+    assert json.loads(payload)["error"] == "Request Entity Too Large"
+    assert skill_server.access_lines(at_least=1)[-1]["status"] == 413
+
+
+def test_a_chunked_body_over_the_limit_gets_413_too(skill_server):
+    # No Content-Length to go by: the body is read up to the limit, and one byte more.
+    connection = skill_server.connection()
+    try:
+        connection.request("POST", "/", body=iter([b"{", b" " * MAX_BODY_BYTES, b"}"]),
+                           headers={"Content-Type": "application/json"},
+                           encode_chunked=True)
+        response = connection.getresponse()
+        assert response.status == 413
+        response.read()
+    finally:
+        connection.close()
+
+
+def test_the_body_limit_answers_before_the_app_and_passes_the_rest_on():
+    seen = []
+
+    def app(environ, start_response):
+        seen.append(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    client = Client(serving.limit_body(app, limit=10))
+    reply = client.post("/", data=b"x" * 11)
+    assert reply.status_code == 413 and reply.get_json()["error"] == "Request Entity Too Large"
+    chunked = {"Transfer-Encoding": "chunked"}
+    for body, status in ((b"y" * 11, 413), (b"z" * 10, 200)):
+        reply = client.post("/", input_stream=io.BytesIO(body), headers=chunked)
+        assert reply.status_code == status
+    assert client.post("/", data=b"w" * 10).status_code == 200
+    assert seen == [b"z" * 10, b"w" * 10]
+
+
+# --- stopping ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_request_in_progress_is_finished_before_the_server_stops(tmp_path, signum):
+    # SIGINT goes to the whole process group, as Ctrl-C in a terminal sends it.
+    server = Server(tmp_path, [sys.executable, "-c", TEST_APP], new_session=True)
+    connection = server.connection()
     try:
         connection.request("GET", "/slow")
         time.sleep(0.3)  # the app is now sleeping inside the request
-        server.process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        os.killpg(server.process.pid, signum)
         response = connection.getresponse()
         assert (response.status, response.read()) == (200, b"done")
     finally:
         connection.close()
+    assert server.stop(seconds=15) == 0
+    assert time.monotonic() - started < serving.DRAIN_SECONDS
+    log = server.log()
+    assert "Handling signal: term" in log and "Shutting down: Master" in log
+    assert "Quick shutdown" not in log
+    assert [entry["path"] for entry in server.access_lines(at_least=1)] == ["/slow"]
+
+
+def test_an_idle_server_stops_at_once_with_status_0(tmp_path):
+    server = skill_serve(tmp_path)
+    assert server.request("GET", "/health")[0] == 200
+    started = time.monotonic()
     assert server.stop() == 0
-    assert "received SIGTERM: shutting down" in server.log()
-    assert [entry["path"] for entry in server.access_lines()] == ["/slow"]
+    assert time.monotonic() - started < 5
+    assert "Shutting down: Master" in server.log()
 
 
-def test_a_large_streamed_response_arrives_whole_read_slowly(test_app_server):
-    # Past the socket buffers, sending depends on the I/O loop seeing the connection as
-    # writable while the task is still running (see QuietChannel).
-    connection = http.client.HTTPConnection("127.0.0.1", test_app_server.port, timeout=20)
+# --- starting ------------------------------------------------------------------------------
+
+
+def test_a_port_in_use_is_one_line_and_exit_status_2(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "skill", "serve", "--port", str(port)], cwd=REPO,
+            env=dict(os.environ, SKILL_DB=str(tmp_path / "db.sqlite3")),
+            capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert f"cannot serve on 127.0.0.1:{port}" in line and "in use" in line
+
+
+def test_port_0_picks_a_free_port_and_logs_it(skill_server):
+    assert skill_server.port > 0
+    assert f"serving on http://127.0.0.1:{skill_server.port}/" in skill_server.log()
+
+
+# --- slow clients --------------------------------------------------------------------------
+
+
+def test_a_large_download_to_a_slow_client_arrives_whole(test_app_server):
+    server = test_app_server
+    connection = server.connection(timeout=30)
     try:
         connection.request("GET", "/big")
         response = connection.getresponse()
-        time.sleep(0.5)  # let the server fill the socket buffers and wait
-        body = response.read()
+        body = bytearray()
+        while chunk := response.read(4 * 1024 * 1024):
+            body += chunk
+            time.sleep(0.25)  # a slow reader: the server waits on a full socket
+            if len(body) == 4 * 1024 * 1024:
+                # Meanwhile the server answers others (another thread).
+                started = time.monotonic()
+                assert server.request("GET", "/quick") == (200, b"done")
+                assert time.monotonic() - started < 2
     finally:
         connection.close()
     assert response.status == 200 and len(body) == 512 * 65536
-    assert body[::65536] == bytes(range(256)) * 2
-    assert test_app_server.stop() == 0
-    [entry] = test_app_server.access_lines()
-    assert entry["bytes"] == len(body)
+    assert bytes(body[::65536]) == bytes(range(256)) * 2
+    assert server.stop() == 0
+    entry = next(e for e in server.access_lines(at_least=2) if e["path"] == "/big")
+    assert entry["bytes"] == len(body) and entry["status"] == 200
 
 
-def test_oversized_body_gets_413(trusted_server):
-    status, _ = trusted_server.request("POST", "/", body=b"{" + b" " * MAX_BODY_BYTES + b"}",
-                                       headers={"Content-Type": "application/json"})
-    assert status == 413
+# --- no test-only switch in the production server -----------------------------------------
 
 
-def test_request_signed_by_the_test_ca_passes_with_the_test_settings(trusted_server, keys):
+def test_the_production_code_has_no_test_switch():
+    # What the production server trusts is code (skill/web/verify.py), not a setting:
+    # nothing in the package reads a test-only variable, and serving reads no environment.
+    for path in (REPO / "skill").rglob("*.py"):
+        assert "SKILL_TEST" not in path.read_text(), path
+    source = Path(serving.__file__).read_text()
+    assert "os.environ" not in source and "getenv" not in source
+
+
+def test_the_production_app_trusts_only_the_usual_roots_whatever_the_environment(
+        tmp_path, monkeypatch, root, leaf, intermediate):
+    (tmp_path / "ca.pem").write_bytes(_pem(root))
+    (tmp_path / "chain.pem").write_bytes(_pem(leaf, intermediate))
+    monkeypatch.setenv("SKILL_TEST_TRUST_CA", str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SKILL_TEST_CERT_CHAIN", str(tmp_path / "chain.pem"))
+    served = []
+
+    def capture(listener, app, *args, **kwargs):
+        listener.close()
+        served.append(app)
+        return 0
+
+    monkeypatch.setattr(serving, "_serve_on", capture)
+    settings = Settings(persistence="none")
+    assert serving.run(settings, "127.0.0.1", 0) == 0
+    verifier = served[0].extensions["alexa_request_verifier"]
+    assert verifier.trust_roots is None  # the certifi bundle
+    assert verifier.fetch is fetch_url  # downloads the chain: nothing answers from a file
+    assert verifier.verify_signature and verifier.verify_timestamp
+
+
+# --- a signed request through a real server, the harness way ------------------------------
+
+
+@pytest.fixture(scope="module")
+def signed_server(tmp_path_factory, root, intermediate, leaf):
+    folder = tmp_path_factory.mktemp("signed")
+    (folder / "ca.pem").write_bytes(_pem(root))
+    (folder / "chain.pem").write_bytes(_pem(leaf, intermediate))
+    server = Server(folder, [sys.executable, "-c", SIGNED_APP, str(folder / "ca.pem"),
+                             str(folder / "chain.pem"), str(folder / "db.sqlite3")])
+    yield server
+    assert server.stop() == 0
+
+
+def signed_launch(key) -> tuple[bytes, dict[str, str]]:
+    body = _body(_envelope(timestamp=datetime.now(UTC)))
+    return body, {"Content-Type": "application/json",
+                  "SignatureCertChainUrl": TEST_CERT_URL, "Signature-256": _sign(key, body)}
+
+
+def test_a_request_signed_by_the_test_ca_passes_the_harness_server(signed_server, keys):
     body, headers = signed_launch(keys["leaf"])
-    status, payload = trusted_server.request("POST", "/", body=body, headers=headers)
+    status, payload = signed_server.request("POST", "/", body=body, headers=headers)
     assert status == 200, payload
     assert "gentle back guide" in json.loads(payload)["response"]["outputSpeech"]["ssml"]
-    log = trusted_server.log()
-    assert f"TEST ONLY: {TRUST_CA_ENV}" in log and f"TEST ONLY: {CERT_CHAIN_ENV}" in log
-    entry = trusted_server.access_lines(at_least=1)[-1]
+    entry = signed_server.access_lines(at_least=1)[-1]
     assert entry["status"] == 200 and entry["bytes"] == len(payload)
 
 
-def test_the_same_request_is_rejected_without_trusting_the_test_ca(untrusted_server, keys):
-    body, headers = signed_launch(keys["leaf"])
-    status, payload = untrusted_server.request("POST", "/", body=body, headers=headers)
+def test_a_request_signed_by_another_key_is_rejected(signed_server, keys):
+    body, headers = signed_launch(keys["other"])
+    status, payload = signed_server.request("POST", "/", body=body, headers=headers)
     assert status == 400
-    assert "certificate chain rejected" in json.loads(payload)["reason"]
-
-
-def test_unreadable_test_ca_file_makes_serve_exit_with_2(tmp_path):
-    env = dict(os.environ, **{TRUST_CA_ENV: str(tmp_path / "missing.pem")})
-    done = subprocess.run([sys.executable, "-m", "skill", "serve", "--port", "0"], cwd=REPO,
-                          env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2
-    assert "cannot serve" in done.stderr
+    assert "signature does not match" in json.loads(payload)["reason"]
