@@ -7,25 +7,26 @@ import sys
 
 
 def serve(args, settings):
-    # Production serving (waitress, access log, graceful stop) lives in skill/web/serving.py.
+    # Production serving (gunicorn, access log, graceful stop) lives in skill/web/serving.py.
     from skill.web import serving
 
     if args.dev:
         return serving.run_dev(settings, args.host, args.port, verify=not args.no_verify)
-    return serving.run(settings, args.host, args.port, threads=args.threads,
-                       verify=not args.no_verify)
+    return serving.run(settings, args.host, args.port, workers=args.workers,
+                       threads=args.threads, verify=not args.no_verify)
 
 
 def chat(args, settings):
     from skill.local.chat import main
 
-    return main(settings)
+    return main(settings, new_user=args.new_user)
 
 
 def speaker(args, settings):
     from skill.local.speaker import main
 
-    return main(settings, inputs=args.input, output_dir=args.output_dir)
+    return main(settings, inputs=args.input, output_dir=args.output_dir,
+                new_user=args.new_user)
 
 
 def render(args, settings):
@@ -85,19 +86,28 @@ def parser():
     p = commands.add_parser("serve", help="serve the skill over HTTP")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000, help="0 picks a free port (logged)")
-    p.add_argument("--threads", type=int, default=8,
-                   help="waitress worker threads (default 8: the handlers are CPU-bound, "
-                        "so more do not add throughput; see skill/web/serving.py)")
+    p.add_argument("--workers", type=int, default=2,
+                   help="gunicorn worker processes (default 2: the handlers are CPU-bound, "
+                        "so about one per core; see skill/web/serving.py)")
+    p.add_argument("--threads", type=int, default=4,
+                   help="threads per worker process, for requests that wait (a certificate "
+                        "download, a SQLite lock, DynamoDB) (default 4)")
     p.add_argument("--no-verify", action="store_true",
                    help="accept unsigned requests (local simulators only)")
     p.add_argument("--dev", action="store_true",
-                   help="Flask's development server with the reloader instead of waitress")
+                   help="Flask's development server with the reloader instead of gunicorn")
     p.set_defaults(run=serve)
 
-    p = commands.add_parser("chat", help="talk to the guide by typing")
+    new_user = argparse.ArgumentParser(add_help=False)
+    new_user.add_argument("--new-user", action="store_true",
+                          help="start afresh as a new visitor (the guide remembers you "
+                               "from run to run otherwise)")
+
+    p = commands.add_parser("chat", help="talk to the guide by typing", parents=[new_user])
     p.set_defaults(run=chat, log_level=logging.WARNING)  # keep the terminal for the dialog
 
-    p = commands.add_parser("speaker", help="talk to the guide out loud (offline)")
+    p = commands.add_parser("speaker", help="talk to the guide out loud (offline)",
+                            parents=[new_user])
     p.add_argument("--input", nargs="+", metavar="FILE.wav",
                    help="WAV files in place of the microphone, one utterance each, in order")
     p.add_argument("--output-dir", default=None,

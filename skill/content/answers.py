@@ -64,6 +64,22 @@ SYMPTOMS = {
         "osteoporosis", "brittle bones", "thin bones"]),
 }
 
+# Single words that name a warning sign, as a speech recogniser may catch them out of a
+# longer answer it did not follow ("...numb..."): word -> the sign it most likely means
+# (the more urgent one when a word could mean either). Speaker mode asks about them.
+CONCERN_WORDS = {
+    "numb": "numb_legs", "numbness": "numb_legs", "tingling": "numb_legs",
+    "tingly": "numb_legs", "weak": "numb_legs", "weakness": "numb_legs",
+    "fall": "trauma", "fell": "trauma", "accident": "trauma", "crash": "trauma",
+    "fever": "fever", "temperature": "fever",
+    "bladder": "bladder", "bowel": "bladder", "bowels": "bladder", "peeing": "bladder",
+    "incontinence": "bladder",
+    "chest": "chest",
+    "pregnant": "pregnant", "expecting": "pregnant", "pregnancy": "pregnant",
+    "surgery": "surgery", "operation": "surgery",
+    "cancer": "cancer", "lump": "lump", "swelling": "lump",
+}
+
 # Descriptions of pain that match one clue (ids of skill.content.screening.CLUES).
 PAINS = {
     "sit_stand": [

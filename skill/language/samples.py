@@ -6,6 +6,7 @@ follow are in model.py's docstring; tests/language enforce them.
 """
 from skill.content import answers
 from skill.runtime.alexa import intents
+
 # The ways speech recognisers write "psoas" (said "SO-us").
 PSOAS_VARIANTS = ("psoas", "so as", "so us", "so ass", "soas")
 # ---------------------------------------------------------------------------
@@ -174,6 +175,9 @@ SAMPLES: dict[str, list[str]] = {
         "when do I need the emergency department",
         "tell me all the warning signs",
         "all the warning signs",
+        "warning signs",
+        "the warning signs",
+        "red flags",
         "read me the red flags",
         "what are the emergency signs",
         "what signs mean it's an emergency",
@@ -959,6 +963,10 @@ SAMPLES: dict[str, list[str]] = {
         "give me a stretching routine",
         "let's do a routine",
         "let's do the {routine}",
+        "the {routine}",
+        "do the {routine}",
+        "play the {routine}",
+        "start the {routine}",
         "do the {routine} routine",
         "let's do the {routine} routine",
         "I want to do the {routine}",
@@ -1335,7 +1343,7 @@ BUILT_IN_SAMPLES: dict[str, list[str]] = {
         "I'm ready again", "okay carry on", "carry on now", "keep it going",
         "carry on", "carry on please", "keep going please", "go on", "continue please",
         "unpause", "I'm back", "okay I'm back",
-        "resume it", "resume please", 
+        "resume it", "resume please",
     ],
     "AMAZON.PreviousIntent": [
         "previous stretch", "the previous stretch", "previous step", "the previous step",
@@ -1362,7 +1370,7 @@ BUILT_IN_SAMPLES: dict[str, list[str]] = {
     "AMAZON.StartOverIntent": [
         "back to the beginning", "go back to the beginning", "go back to the very beginning",
         "from the very beginning", "the whole thing again",
-        "from the beginning", 
+        "from the beginning",
         "let's start again", "reset",
     ],
     "AMAZON.CancelIntent": [

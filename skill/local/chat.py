@@ -3,23 +3,26 @@
 Each phrase is matched to an intent as Alexa would (skill.language.matcher), becomes the
 request envelope a device would send (skill.local.device), and runs through the same
 skill; the reply is shown as text. The device has a player, which tells the skill when it
-starts and stops as a real one does.
+starts and stops as a real one does. The person is the same from run to run
+(skill.local.identity), so the guide remembers them.
 """
 
 from skill.language.matcher import PhraseMatcher
 from skill.local.device import Device
+from skill.local.identity import local_user_id
 from skill.runtime.dispatch import Runtime
 
 QUIT = {"quit", "exit chat", ":q"}
 
 
 class Chat:
-    def __init__(self, settings, runtime=None, matcher=None, device=None):
+    def __init__(self, settings, runtime=None, matcher=None, device=None, new_user=False):
         self.settings = settings
         self.runtime = runtime or Runtime(settings)
         # Audio URLs point at the files in audio/, played by the local player.
         self.audio_base_url = settings.audio_dir.as_uri() + "/"
-        self.device = device or Device(audio_player=True)
+        self.device = device or Device(
+            user_id=local_user_id(settings.state_dir, new=new_user), audio_player=True)
         self.matcher = matcher or PhraseMatcher.for_locale(self.device.locale)
 
     def _run(self, envelope):
@@ -50,8 +53,8 @@ class Chat:
             self.send(self.device.session_ended())
 
 
-def main(settings, read=input, write=print):
-    chat = Chat(settings)
+def main(settings, read=input, write=print, new_user=False):
+    chat = Chat(settings, new_user=new_user)
     write("Type what you would say to the guide; 'quit' leaves.")
     write(f"guide: {chat.send(chat.device.launch()).text()}")
     while True:

@@ -1,14 +1,14 @@
 """`python -m skill speaker`: talk to the guide out loud, on a computer, offline.
 
-The spoken twin of `python -m skill chat`. Speech comes from the microphone
-(or from WAV files standing in for it, one utterance each) and is recognised
-by pocketsphinx against a grammar made of the interaction model's own
-phrases; the text then goes through skill.chat.Chat exactly as a typed
-phrase would (same matcher, handlers, session and persistence). Replies are
+The spoken twin of `python -m skill chat`. Speech comes from the microphone (or from WAV
+files standing in for it, one utterance each) and is heard as it is spoken
+(skill.local.hearing); what to do with it is decided by skill.local.listening, which
+checks what has consequences and turns what was not understood into the guide's own
+"Sorry, I didn't catch that"; then the request goes through skill.local.chat.Chat exactly
+as a typed phrase would (same handlers, session, persistence and local user). Replies are
 spoken by the studio's offline Piper voice; routine steps play from audio/.
 """
 
-import json
 import logging
 import re
 import statistics
@@ -21,139 +21,15 @@ from urllib.request import url2pathname
 
 from pydub import AudioSegment
 
-from skill.language.matcher import normalise
-from skill.language.model import BUILT_IN_PHRASES, MODEL_DIR, PSOAS_VARIANTS
 from skill.local.chat import Chat
+from skill.local.hearing import SAMPLE_RATE, Recogniser, as_samples
+from skill.local.listening import ACT, LAUNCH, NOT_UNDERSTOOD, Listener
 from skill.runtime.playback.catalog import load_catalog
 from skill.runtime.playback.position import parse_token
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16_000  # the rate of pocketsphinx's en-us acoustic model
-# Tightly cut clips lose their first and last sounds to the decoder; a little
-# silence either side (as a microphone would hear) brings them back.
-PAD_MS = 300
-
-# Words of the model missing from pocketsphinx's dictionary, in its phone set.
-PRONUNCIATIONS = {
-    "psoas": ["S OW AH S", "S OW AE Z", "S OW AE S", "S OW AH Z"],
-    "soas": ["S OW AH S", "S OW AE Z", "S OW AE S", "S OW AH Z"],
-    "glute": ["G L UW T"],
-    "flexor": ["F L EH K S ER"],
-    "sciatica": ["S AY AE T IH K AH"],
-    "diaphragmatic": ["D AY AH F R AE G M AE T IH K"],
-}
-
-# "so as", "so us", "soas"... are how recognisers spell psoas. They sound
-# alike, so the grammar drops such a phrase when the model has it with "psoas"
-# too, and the dictionary carries the pronunciations.
-_OTHER_SPELLINGS = "|".join(v for v in PSOAS_VARIANTS if v != "psoas")
-_PSOAS_SPELLINGS = re.compile(rf"\b(?:{_OTHER_SPELLINGS})\b")
-_SLOT = re.compile(r"(\{\w+\})")
-_RULE = re.compile(r"<(\w+)>")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def canonical(text):
-    """`text` normalised, with psoas spelt one way (to compare what was heard)."""
-    return _PSOAS_SPELLINGS.sub("psoas", normalise(text))
-
-
-def _one_spelling(phrases):
-    return sorted(p for p in phrases
-                  if _PSOAS_SPELLINGS.sub("psoas", p) == p
-                  or _PSOAS_SPELLINGS.sub("psoas", p) not in phrases)
-
-
-def intent_of(matcher, phrase):
-    """What the chat will make of `phrase`: LaunchRequest or the matched intent."""
-    return "LaunchRequest" if matcher.is_launch(phrase) else matcher.match(phrase).intent
-
-
-# --- The grammar ------------------------------------------------------------
-
-def grammar_parts(model):
-    """(phrases, rules) for a JSGF grammar of everything the model understands.
-
-    phrases: every sample of every intent, the phrases of the declared built-in
-    intents and the launch phrase, with each slot as a <SlotType> reference;
-    rules: slot type -> its values and synonyms.
-    """
-    language = model["interactionModel"]["languageModel"]
-    rules = {}
-    for slot_type in language.get("types", []):
-        names = [value["name"] for value in slot_type["values"]]
-        rules[slot_type["name"]] = _one_spelling({
-            normalise(phrase) for name in names
-            for phrase in [name["value"], *name.get("synonyms", [])]})
-    phrases = {f"open {normalise(language['invocationName'])}"}
-    for intent in language["intents"]:
-        slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-        for sample in intent.get("samples", []) + BUILT_IN_PHRASES.get(intent["name"], []):
-            pieces = [f"<{slot_types[piece[1:-1]]}>" if _SLOT.fullmatch(piece) else normalise(piece)
-                      for piece in _SLOT.split(sample)]
-            phrases.add(" ".join(piece for piece in pieces if piece))
-    return _one_spelling(phrases), rules
-
-
-def jsgf(phrases, rules):
-    # No optional "alexa" in front: tried, it made "stop" come out as "back up"
-    # now and then, and allowing it as a second branch doubled decoding time.
-    lines = ["#JSGF V1.0;", "grammar skill;",
-             "public <utterance> = " + " | ".join(phrases) + ";"]
-    lines += [f"<{name}> = {' | '.join(values)};" for name, values in rules.items()]
-    return "\n".join(lines) + "\n"
-
-
-class Recogniser:
-    """pocketsphinx restricted to the model's phrases: fast, and it can only
-    hear what the skill understands (anything else comes out as the nearest
-    phrase, or nothing)."""
-
-    def __init__(self, model):
-        from pocketsphinx import Decoder
-
-        # Wider beams than the defaults, and no lattice rescoring: with the
-        # defaults a phrase that shares its start with a longer one ("let's
-        # stretch", "what stretches ...") sometimes lost its way to the end of
-        # the grammar (no result), and rescoring could return words that are no
-        # phrase at all ("stop" -> "back"). Decoding is no slower.
-        self.decoder = Decoder(loglevel="FATAL", samprate=SAMPLE_RATE, bestpath=False,
-                               beam=1e-60, pbeam=1e-60, wbeam=1e-45)
-        for word, pronunciations in PRONUNCIATIONS.items():
-            for n, phones in enumerate(pronunciations):
-                self.decoder.add_word(word if n == 0 else f"{word}({n + 1})", phones)
-        phrases, rules = grammar_parts(model)
-        # A word the decoder cannot pronounce would make the whole grammar fail
-        # to load: leave out the phrases (and slot values) that use one.
-        rules = {name: [v for v in values if self._known(v)] for name, values in rules.items()}
-        rules = {name: values for name, values in rules.items() if values}
-        self.phrases = [p for p in phrases
-                        if self._known(p) and set(_RULE.findall(p)) <= rules.keys()]
-        if len(self.phrases) < len(phrases):
-            log.warning("left out %d phrase(s) with words the recogniser cannot pronounce",
-                        len(phrases) - len(self.phrases))
-        self.decoder.add_jsgf_string("skill", jsgf(self.phrases, rules))
-        self.decoder.activate_search("skill")
-        self.recognise(AudioSegment.silent(500, frame_rate=SAMPLE_RATE))  # the first decode is slow
-
-    @classmethod
-    def for_locale(cls, locale="en-US", model_dir=MODEL_DIR):
-        with open(Path(model_dir) / f"{locale}.json", encoding="utf-8") as file:
-            return cls(json.load(file))
-
-    def _known(self, text):
-        return all(self.decoder.lookup_word(word) for word in _RULE.sub(" ", text).split())
-
-    def recognise(self, audio):
-        """One utterance (any pydub AudioSegment) -> the phrase heard, or ""."""
-        audio = audio.set_channels(1).set_sample_width(2).set_frame_rate(SAMPLE_RATE)
-        silence = AudioSegment.silent(PAD_MS, frame_rate=SAMPLE_RATE)
-        self.decoder.start_utt()
-        self.decoder.process_raw((silence + audio + silence).raw_data, full_utt=True)
-        self.decoder.end_utt()
-        hypothesis = self.decoder.hyp()
-        return hypothesis.hypstr.strip() if hypothesis else ""
 
 
 # --- Sound in and out -------------------------------------------------------
@@ -231,35 +107,35 @@ class Voice:
 
 
 def wav_files(paths):
-    """Each file is one utterance; it ends the moment it has been read."""
+    """Each file is one utterance, heard as a whole."""
     for path in paths:
-        audio = AudioSegment.from_file(path)
-        yield audio, time.monotonic()
+        yield [as_samples(AudioSegment.from_file(path))]
 
 
 def microphone():
-    """Utterances from the default microphone, cut where the speaker pauses."""
+    """Utterances from the default microphone, cut where the speaker pauses. Each is an
+    iterator of sound as it comes, so it is decoded while it is being said."""
     import sounddevice
     from pocketsphinx import Endpointer
 
     endpointer = Endpointer(sample_rate=SAMPLE_RATE)
     frame = endpointer.frame_bytes // 2  # samples of 16 bits
-    speech = []
     with sounddevice.RawInputStream(samplerate=SAMPLE_RATE, channels=1, dtype="int16",
                                     blocksize=frame) as stream:
         while True:
-            data, _overflowed = stream.read(frame)
-            voiced = endpointer.process(bytes(data))
-            if voiced is None:
-                continue
-            speech.append(voiced)
+            yield _utterance(stream, endpointer, frame)
+            stream.stop()  # the microphone is off while the guide answers
+            stream.start()
+
+
+def _utterance(stream, endpointer, frame):
+    while True:
+        data, _overflowed = stream.read(frame)
+        voiced = endpointer.process(bytes(data))
+        if voiced is not None:
+            yield voiced
             if not endpointer.in_speech:
-                ended = time.monotonic()
-                stream.stop()  # the microphone is off while the guide answers
-                yield AudioSegment(b"".join(speech), sample_width=2, frame_rate=SAMPLE_RATE,
-                                   channels=1), ended
-                speech = []
-                stream.start()
+                return
 
 
 def clip_file(stream, audio_dir):
@@ -276,48 +152,75 @@ def clip_file(stream, audio_dir):
 
 @dataclass
 class Turn:
-    heard: str
+    heard: str            # what was taken as said ("" when nothing was understood)
+    decision: str         # what was done: act, confirm, check, not understood, declined
     intent: str | None
     reply: str
     latency: float | None  # s, end of utterance -> start of the reply's audio
 
 
 class Speaker:
-    def __init__(self, chat, recogniser, voice, speakers=None, write=print):
+    def __init__(self, chat, recogniser, voice=None, speakers=None, write=print,
+                 listener=None):
         self.chat, self.recogniser, self.voice = chat, recogniser, voice
         self.speakers, self.write = speakers, write
+        self.listener = listener or Listener(chat.matcher,
+                                             load_catalog(chat.settings.audio_dir))
         self.turns = []
 
-    def hear(self, audio, ended):
-        """One utterance, `ended` at that monotonic time: recognise, answer, speak."""
-        heard = self.recogniser.recognise(audio)
+    def hear(self, sound):
+        """One utterance, as an iterable of raw 16 kHz samples: hear it, answer it."""
+        self.recogniser.start()
+        for chunk in sound:
+            self.recogniser.feed(chunk)
+        ended = time.monotonic()
+        heard = self.recogniser.understand(*self.recogniser.finish())
+        return self.answer(heard, ended)
+
+    def answer(self, heard, ended=None):
+        """Act on what was heard (a hearing.Heard); `ended`: when the utterance ended."""
+        ended = time.monotonic() if ended is None else ended
         recognised = time.monotonic()
-        if not heard:
-            self.write("(nothing recognised: say it again)")
-            return self._record(Turn("", None, "", None))
-        intent = intent_of(self.chat.matcher, heard)
-        self.write(f"you: {heard}  [{intent}]")
-        reply = self.chat.say(heard)
-        answered = time.monotonic()
-        text = reply.speech
-        started = None
-        if text:
-            self.write(f"guide: {text}")
-            started = self.voice.speak(text)
-        for directive in reply.directives:
+        if not heard.grammar and not heard.words:
+            self.write("(nothing heard)")
+            return self._record(Turn("", "nothing", None, "", None))
+        in_session = self.chat.device.session_id is not None
+        # (After a session ends the device forgets its attributes with the next request.)
+        decision = self.listener.decide(
+            heard, self.chat.device.attributes if in_session else {})
+        self.write(f"you: {heard.words or '(' + heard.grammar + ')'}  "
+                   f"[{decision.kind}: {decision.intent}]")
+        if decision.kind == NOT_UNDERSTOOD and not in_session:
+            # Talk in the room, not addressed to the guide: it stays quiet.
+            return self._record(Turn("", decision.kind, None, "", None))
+        reply, directives = decision.question or "", []
+        if decision.kind in (ACT, NOT_UNDERSTOOD):
+            answered = self._send(decision)
+            reply, directives = answered.speech, answered.directives
+        skill_done = time.monotonic()
+        started = self._speak(reply) if reply else None
+        for directive in directives:
             if directive["type"] == "AudioPlayer.Play" and directive["playBehavior"] != "ENQUEUE":
                 started = self._play(directive["audioItem"]["stream"]) or started
             elif directive["type"] == "AudioPlayer.Stop":
                 if self.speakers:
                     self.speakers.stop()
+                started = started or time.monotonic()
                 self.write("[stopped]")
         latency = started - ended if started is not None else None
-        timing = f"recognition {recognised - ended:.2f}, skill {answered - recognised:.2f}"
-        if latency is None:
-            self.write(f"  (no reply audio: {timing} s)")
-        else:
-            self.write(f"  (reply after {latency:.2f} s: {timing}, voice {started - answered:.2f})")
-        return self._record(Turn(heard, intent, text, latency))
+        timing = (f"recognition {recognised - ended:.2f}, skill {skill_done - recognised:.2f}")
+        self.write(f"  ({timing} s" + (f", reply after {latency:.2f} s)" if latency else ")"))
+        return self._record(Turn(heard.phrase or "", decision.kind, decision.intent, reply,
+                                 latency))
+
+    def _send(self, decision):
+        if decision.intent == LAUNCH:
+            return self.chat.send(self.chat.device.launch())
+        return self.chat.send(self.chat.device.intent(decision.intent, decision.slots))
+
+    def _speak(self, text):
+        self.write(f"guide: {text}")
+        return self.voice.speak(text) if self.voice else time.monotonic()
 
     def _play(self, stream):
         """Start a routine step; it plays on while the next utterance is heard,
@@ -346,7 +249,7 @@ class Speaker:
                 f"over {len(latencies)} replies")
 
 
-def main(settings, inputs=None, output_dir=None, write=print):
+def main(settings, inputs=None, output_dir=None, write=print, new_user=False):
     from skill.studio.engines import EngineUnavailable, PiperEngine
 
     if inputs:
@@ -366,13 +269,14 @@ def main(settings, inputs=None, output_dir=None, write=print):
     except EngineUnavailable as error:
         write(str(error))
         return 1
-    chat = Chat(settings)
-    speaker = Speaker(chat, Recogniser.for_locale(chat.device.locale), voice, speakers, write)
+    chat = Chat(settings, new_user=new_user)
+    recogniser = Recogniser.for_locale(chat.matcher, chat.device.locale)
+    speaker = Speaker(chat, recogniser, voice, speakers, write)
     if not inputs:
         write(f'Listening: say "open {chat.matcher.invocation}". Ctrl-C leaves.')
     try:
-        for audio, ended in wav_files(inputs) if inputs else microphone():
-            speaker.hear(audio, ended)
+        for sound in wav_files(inputs) if inputs else microphone():
+            speaker.hear(sound)
     except KeyboardInterrupt:
         write("")
     chat.end()

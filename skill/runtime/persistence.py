@@ -13,7 +13,7 @@ Where attributes are kept is chosen by the settings (`skill.runtime.settings`):
   in `settings.aws_region` (else boto3's usual configuration). The table is made by the
   deployment template, never here. boto3 is imported only then, so other configurations
   do not pay for it.
-- none: nothing is remembered.
+- none: nothing is remembered (every visit is a first one, quietly).
 """
 
 import json
@@ -211,10 +211,24 @@ def dynamodb_adapter(table_name, region=None):
         dynamodb_resource=dynamodb))
 
 
+class NoMemory(AbstractPersistenceAdapter):
+    """PERSISTENCE=none: nothing read, nothing kept. (Without an adapter at all the SDK
+    raises on every read, which would be logged as trouble on every turn.)"""
+
+    def get_attributes(self, request_envelope):
+        return {}
+
+    def save_attributes(self, request_envelope, attributes):
+        pass
+
+    def delete_attributes(self, request_envelope):
+        pass
+
+
 def adapter_for(settings):
-    """The guarded persistence adapter the settings ask for; None when nothing is kept."""
+    """The guarded persistence adapter the settings ask for."""
     if settings.persistence == "none":
-        return None
+        return GuardedAdapter(NoMemory())
     if settings.persistence == "sqlite":
         return GuardedAdapter(SQLitePersistenceAdapter(settings.db_path))
     if settings.persistence == "dynamodb":

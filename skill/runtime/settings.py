@@ -10,7 +10,8 @@ nowhere else; everything below it receives the object (`build_skill(settings)`,
 | PERSISTENCE              | persistence: sqlite, dynamodb or none (see `persistence_kind`) |
 | DYNAMODB_TABLE           | dynamodb_table |
 | AWS_REGION, AWS_DEFAULT_REGION | aws_region (for DynamoDB) |
-| SKILL_DB                 | db_path: the SQLite file |
+| XDG_STATE_HOME           | state_dir: gentle-back-guide/ in it (default ~/.local/state) |
+| SKILL_DB                 | db_path: the SQLite file (default: in the state folder) |
 | AUDIO_BASE_URL           | audio_base_url: the public HTTPS address of audio/ |
 | TRUST_FORWARDED_PROTO    | trust_forwarded_proto: believe a proxy's X-Forwarded-Proto |
 """
@@ -34,6 +35,7 @@ class Settings(NamedTuple):
     audio_dir: Path = AUDIO_DIR
     audio_base_url: str | None = None
     trust_forwarded_proto: bool = False
+    state_dir: Path | None = None  # what the local guide keeps between runs (None: nothing)
 
     @classmethod
     def from_env(cls, environ=None):
@@ -43,18 +45,20 @@ class Settings(NamedTuple):
             return (environ.get(name) or "").strip() or None
 
         kind = persistence_kind(environ)
+        state = default_state_dir(environ)
         table = text("DYNAMODB_TABLE")
         if kind == "dynamodb" and not table:
             raise ValueError("PERSISTENCE=dynamodb needs DYNAMODB_TABLE: the table's name")
         return cls(
             skill_id=text("SKILL_ID"),
             persistence=kind,
-            db_path=default_db_path(environ) if kind == "sqlite" else None,
+            db_path=default_db_path(environ, state) if kind == "sqlite" else None,
             dynamodb_table=table,
             aws_region=text("AWS_REGION") or text("AWS_DEFAULT_REGION"),
             audio_base_url=text("AUDIO_BASE_URL"),
             trust_forwarded_proto=(text("TRUST_FORWARDED_PROTO") or "").lower()
             in ("1", "true", "yes"),
+            state_dir=state,
         )
 
 
@@ -69,11 +73,16 @@ def persistence_kind(environ):
     return kind
 
 
-def default_db_path(environ):
-    """SKILL_DB, else /tmp on Lambda (the only writable place), else the user's state folder."""
+def default_state_dir(environ):
+    """/tmp on Lambda (the only writable place), else the user's state folder."""
+    if environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        return Path("/tmp/gentle-back-guide")
+    state = environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(state) / "gentle-back-guide"
+
+
+def default_db_path(environ, state_dir):
+    """SKILL_DB, else attributes.sqlite3 in the state folder."""
     if environ.get("SKILL_DB"):
         return Path(environ["SKILL_DB"])
-    if environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-        return Path("/tmp/gentle-back-guide.sqlite3")
-    state = environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return Path(state) / "gentle-back-guide" / "attributes.sqlite3"
+    return state_dir / "attributes.sqlite3"

@@ -160,3 +160,46 @@ def test_main_says_when_the_session_has_ended():
     assert replies(output)[1] == guide.GOODBYE
     assert any("session has ended" in line for line in output)
     assert replies(output)[2].startswith(guide.EXPLAIN)
+
+
+# --- the same person from run to run -----------------------------------------------------
+
+def remembering(tmp_path):
+    """Settings of a computer where the guide keeps its state in tmp_path."""
+    return settings_for_tests(persistence="sqlite", db_path=tmp_path / "attributes.sqlite3",
+                              state_dir=tmp_path, audio_base_url=None)
+
+
+def test_a_returning_visitor_is_greeted_as_one_and_can_continue(tmp_path):
+    first = Chat(remembering(tmp_path))
+    first.send(first.device.launch())
+    say(first, "let's stretch")
+    say(first, "next")
+    say(first, "pause")
+    paused = first.device.player.token
+    first.end()
+    again = Chat(remembering(tmp_path))  # another run of `python -m skill chat`
+    assert again.device.user_id == first.device.user_id
+    welcome = again.send(again.device.launch()).text()
+    assert welcome.startswith(guide.WELCOME_BACK)
+    assert "Last time you stopped" in welcome
+    assert "[playing" in say(again, "yes")
+    assert again.device.player.token == paused  # the same step of the same routine
+
+
+def test_new_user_starts_afresh(tmp_path):
+    first = Chat(remembering(tmp_path))
+    first.send(first.device.launch())
+    fresh = Chat(remembering(tmp_path), new_user=True)
+    assert fresh.device.user_id != first.device.user_id
+    assert fresh.send(fresh.device.launch()).text().startswith(guide.WELCOME_FIRST)
+    # and the new visitor is the one remembered from now on
+    assert Chat(remembering(tmp_path)).device.user_id == fresh.device.user_id
+
+
+def test_new_user_is_a_flag_of_chat_and_speaker():
+    from skill import cli
+
+    assert cli.parser().parse_args(["chat", "--new-user"]).new_user
+    assert cli.parser().parse_args(["speaker", "--new-user", "--input", "a.wav"]).new_user
+    assert not cli.parser().parse_args(["chat"]).new_user

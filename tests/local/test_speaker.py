@@ -1,56 +1,36 @@
-"""`python -m skill speaker`: the guide by voice, recognised against its own phrases.
+"""`python -m skill speaker`: the guide by voice, offline.
 
-The test utterances are spoken by the offline voice at test time (Piper, with
-its sampling noise off so every run hears the same audio; 16 kHz mono 16-bit)
-and cached for the session: nothing binary is committed.
-
-Measured on the eleven utterances below (2 CPU cores shared with other work):
-  intent accuracy 11/11, word accuracy 100 % (22 words); with the voice's usual
-  sampling noise on, 176/176 over 16 renders of each.
-  Reply latency over the spoken screening (end of utterance to start of reply
-  audio = recognition + skill + first sentence synthesised): median 0.40 s,
-  max 0.85 s on an idle machine; median 0.65 s, max 1.7 s under load.
-  Recognition is about 0.3 s of that, the skill under 0.01 s; the rest is the
-  first sentence of the reply (0.05 s for "Clue two.", 0.6 s for a long one).
+The utterances are spoken at test time (nothing binary is committed): the guide's own
+Piper voice with its sampling noise off for the conversations, so every run hears the
+same audio, and voices that are not the guide's (tests/spoken.py) for what is
+understood and what is refused. bench/speaker.py gives the full figures per voice and
+room; here a share of them is held to a floor.
 """
 
-import io
 import json
 import re
 import sys
-import time
-import wave
 
 import pytest
+import spoken
 from pydub import AudioSegment
-from transcript import settings_for_tests
+from transcript import CATALOG, matcher, settings_for_tests
 
 from skill import cli
-from skill.language.matcher import PhraseMatcher, normalise
+from skill.content import dialog
+from skill.content import screening as words
 from skill.language.model import MODEL_DIR
 from skill.local import speaker
 from skill.local.chat import Chat
-from skill.local.speaker import Recogniser, Speaker, Voice, canonical, grammar_parts, intent_of
+from skill.local.hearing import Recogniser, expected_sentences, grammar_parts
+from skill.local.speaker import Speaker, Voice
+from skill.runtime.alexa import intents
 from skill.runtime.settings import AUDIO_DIR
 from skill.studio.engines import PiperEngine
 
 pytestmark = pytest.mark.slow
 
-UTTERANCES = {
-    "what is the psoas": "ExplainPsoasIntent",
-    "yes": "AMAZON.YesIntent",
-    "no": "AMAZON.NoIntent",
-    "I'm not sure": "NotSureIntent",
-    "check my back": "StartScreeningIntent",
-    "let's stretch": "PlayRoutineIntent",
-    "pause": "AMAZON.PauseIntent",
-    "resume": "AMAZON.ResumeIntent",
-    "next": "AMAZON.NextIntent",
-    "stop": "AMAZON.StopIntent",
-    "open gentle back guide": "LaunchRequest",
-}
-SCREENING = ["open gentle back guide", "check my back", "no", "no", "yes", "yes",
-             "I'm not sure", "no"]
+OWN_VOICE = "piper, the guide's own"
 
 
 def model():
@@ -63,45 +43,40 @@ def engine():
 
 
 @pytest.fixture(scope="session")
-def speech(engine, tmp_path_factory):
-    """phrase -> a WAV of it in the offline voice, rendered once per session."""
+def own_voice(engine, tmp_path_factory):
+    """phrase -> a WAV of it in the guide's own voice, without sampling noise."""
     from piper import SynthesisConfig
 
     folder = tmp_path_factory.mktemp("speech")
     config = SynthesisConfig(length_scale=engine.settings["length_scale"],
                              noise_scale=0.0, noise_w_scale=0.0)
-    files = {}
-    for n, phrase in enumerate(UTTERANCES):
-        buffer = io.BytesIO()
-        with wave.open(buffer, "wb") as wav:
-            engine.piper_voice.synthesize_wav(engine.pronounce(phrase), wav, syn_config=config)
-        path = folder / f"{n:02d}.wav"
-        buffer.seek(0)
-        AudioSegment.from_wav(buffer).set_frame_rate(16_000).export(path, format="wav")
-        files[phrase] = path
-    return files
+    made = {}
+
+    def say(phrase):
+        if phrase not in made:
+            import io
+            import wave
+
+            buffer = io.BytesIO()
+            with wave.open(buffer, "wb") as wav:
+                engine.piper_voice.synthesize_wav(engine.pronounce(phrase), wav,
+                                                  syn_config=config)
+            path = folder / f"{len(made):03d}.wav"
+            buffer.seek(0)
+            AudioSegment.from_wav(buffer).set_frame_rate(16_000).export(path, format="wav")
+            made[phrase] = path
+        return made[phrase]
+    return say
 
 
 @pytest.fixture(scope="session")
 def recogniser():
-    return Recogniser.for_locale("en-US")
-
-
-@pytest.fixture(scope="session")
-def matcher():
-    return PhraseMatcher.for_locale("en-US")
-
-
-@pytest.fixture(scope="session")
-def heard(speech, recogniser):
-    """phrase -> what the recogniser made of its WAV."""
-    return {phrase: recogniser.recognise(AudioSegment.from_wav(path))
-            for phrase, path in speech.items()}
+    return spoken.recogniser()
 
 
 @pytest.fixture
 def shared_recogniser(recogniser, monkeypatch):
-    """main() with the session's recogniser: the grammar takes a second or two to build."""
+    """main() with the session's recogniser: it takes a few seconds to build."""
     monkeypatch.setattr(Recogniser, "for_locale", lambda *args, **kwargs: recogniser)
 
 
@@ -116,49 +91,49 @@ def no_devices(monkeypatch):
 LOCAL = settings_for_tests(audio_base_url=None)
 
 
-def run(argv, capsys):
-    code = cli.main(["speaker", *map(str, argv)], environ={"PERSISTENCE": "none"})
+def run(argv, capsys, environ=None):
+    code = cli.main(["speaker", *map(str, argv)],
+                    environ=environ if environ is not None else {"PERSISTENCE": "none"})
     return code, capsys.readouterr().out.splitlines()
 
 
-def heard_intents(lines):
-    return [m.group(1) for m in map(re.compile(r"^you: .*  \[(.+)\]$").match, lines) if m]
+def decisions(lines):
+    """[(decision, intent)] of each utterance, from speaker mode's output."""
+    found = map(re.compile(r"^you: .*  \[(.+): (.+)\]$").match, lines)
+    return [(m.group(1), m.group(2)) for m in found if m]
 
 
-def word_errors(reference, hypothesis):
-    """Word-level edit distance (substitutions, insertions, deletions)."""
-    row = list(range(len(hypothesis) + 1))
-    for i, word in enumerate(reference, 1):
-        previous, row[0] = row[0], i
-        for j, heard in enumerate(hypothesis, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1,
-                                           previous + (word != heard))
-    return row[-1]
+def replies(lines):
+    return [line.removeprefix("guide: ") for line in lines if line.startswith("guide: ")]
 
 
-# --- The grammar -------------------------------------------------------------
+# --- What it expects to hear ------------------------------------------------------------
 
-def test_the_grammar_holds_every_phrase_the_model_understands(recogniser, matcher):
+def test_the_grammar_holds_the_guides_short_phrases(recogniser):
     phrases, rules = grammar_parts(model())
     assert recogniser.phrases == phrases  # every word is pronounceable: none left out
-    assert "open gentle back guide" in phrases
-    assert {"yes", "no", "pause", "resume", "next", "stop"} <= set(phrases)
-    assert "i need a <RoutineType> routine" in phrases
-    assert "desk break" in rules["RoutineType"]
-    # "what is the so us" sounds like "what is the psoas", which stands for both;
-    # "what pain can the so us cause" has no psoas twin, so it stays.
+    assert {"open gentle back guide", "yes", "no", "pause", "resume", "next", "stop",
+            "check my back", "not sure"} <= set(phrases)
+    assert "<RoutineType>" in phrases and "desk break" in rules["RoutineType"]
+    # "what is the so us" sounds like "what is the psoas", which stands for both
     assert "what is the so us" not in phrases and "what is the psoas" in phrases
-    assert "what pain can the so us cause" in phrases
-    # Whatever the grammar lets through means what the sample it stands for means.
-    for intent in model()["interactionModel"]["languageModel"]["intents"]:
-        for sample in intent.get("samples", []):
-            if "{" not in sample:
-                kept = canonical(sample) if canonical(sample) in phrases else normalise(sample)
-                assert kept in phrases
-                assert matcher.match(kept).intent == intent["name"], sample
+    # whatever the grammar lets through means what the sample it stands for means
+    for phrase in phrases:
+        if "<" not in phrase:
+            assert matcher().is_launch(phrase) or \
+                matcher().match(phrase).intent != intents.FALLBACK, phrase
 
 
-def test_phrases_with_words_it_cannot_pronounce_are_left_out():
+def test_the_language_model_holds_the_guides_phrases_and_everyday_speech():
+    sentences = set(expected_sentences(model()))
+    assert {"check my back", "let's stretch", "open gentle back guide", "pause",
+            "i have numbness in both legs"} <= sentences
+    assert any("desk break" in s for s in sentences)  # samples with their slots filled
+    # speech not meant for the guide, so it is not forced onto one of its phrases
+    assert sum(matcher().match(s).intent == intents.FALLBACK for s in sentences) > 250
+
+
+def test_words_it_cannot_pronounce_are_left_out():
     tiny = {"interactionModel": {"languageModel": {
         "invocationName": "gentle back guide",
         "intents": [{"name": "ExplainPsoasIntent",
@@ -168,68 +143,111 @@ def test_phrases_with_words_it_cannot_pronounce_are_left_out():
                     {"name": "AMAZON.YesIntent", "samples": []}],
         "types": [{"name": "RoutineType", "values": [
             {"name": {"value": "desk break", "synonyms": ["qqzzx break"]}}]}]}}}
-    phrases = Recogniser(tiny).phrases
+    phrases = Recogniser(tiny, matcher()).phrases
     assert "what is the zqxwv" not in phrases
-    assert {"what is the psoas", "do the <RoutineType>", "yes", "yeah",
+    assert {"what is the psoas", "do the <RoutineType>", "yes",
             "open gentle back guide"} <= set(phrases)
 
 
-# --- Recognition ---------------------------------------------------------------
+# --- Voices and rooms that are not the guide's own ----------------------------------------
 
-@pytest.mark.parametrize("phrase", UTTERANCES)
-def test_each_utterance_reaches_its_intent(phrase, heard, matcher):
-    assert intent_of(matcher, heard[phrase]) == UTTERANCES[phrase], heard[phrase]
+# Every third sentence, two voices: espeak-ng (the hardest here) and hibari; clean and
+# noisy. The floors are what was measured (bench/speaker.py), so they cannot slip.
+VOICES = ["espeak en-us 165 wpm", "hibari american female"]
+ROOMS = ["clean", "noise 10 dB SNR"]
+COMMAND_FLOOR = 0.60
 
 
-def test_recognition_accuracy(heard, matcher, capsys):
-    right = errors = words = 0
-    for phrase, intent in UTTERANCES.items():
-        right += intent_of(matcher, heard[phrase]) == intent
-        reference = canonical(phrase).split()
-        errors += word_errors(reference, canonical(heard[phrase]).split())
-        words += len(reference)
-    intent_accuracy, word_accuracy = right / len(UTTERANCES), 1 - errors / words
+def voiced(rows):
+    return [(row, voice, room) for row in rows[::3] for voice in VOICES for room in ROOMS]
+
+
+def test_known_commands_from_other_voices_are_understood(capsys):
+    rows = voiced(spoken.commands())
+    heard = [spoken.hear(row["text"], voice, room, row["context"]) for row, voice, room in rows]
+    right = sum(spoken.understood(row, result)
+                for (row, _, _), result in zip(rows, heard, strict=True))
     with capsys.disabled():
-        print(f"\nspeaker recognition: intent accuracy {right}/{len(UTTERANCES)}, "
-              f"word accuracy {word_accuracy:.0%} ({words} words)")
-    assert intent_accuracy == 1
-    assert word_accuracy >= 0.9
+        print(f"\nspeaker, other voices: {right}/{len(rows)} commands understood")
+    assert right / len(rows) >= COMMAND_FLOOR
 
 
-# --- The loop, by voice ----------------------------------------------------------
+def test_unrelated_speech_is_never_acted_on():
+    rows = voiced(spoken.unrelated())
+    acted = [(row["text"], voice, room, result.heard, result.intent)
+             for row, voice, room in rows
+             if spoken.acted_on(result := spoken.hear(row["text"], voice, room,
+                                                      row["context"]))]
+    assert acted == []
 
-def test_a_whole_screening_by_voice(no_devices, speech, tmp_path, capsys):
+
+def test_a_warning_sign_in_ones_own_words_is_never_taken_for_no():
+    rows = voiced(spoken.concerns())
+    taken = [(row["text"], voice, room, result.heard)
+             for row, voice, room in rows
+             if spoken.taken_as_no(result := spoken.hear(row["text"], voice, room,
+                                                         row["question"]))]
+    assert taken == []
+
+
+# --- The conversation by voice -----------------------------------------------------------
+
+def test_a_whole_screening_by_voice(no_devices, shared_recogniser, own_voice, tmp_path, capsys):
+    said = ["open gentle back guide", "check my back", "no", "no", "no", "yes", "yes",
+            "not sure", "no"]
     out = tmp_path / "replies"
-    code, lines = run(["--input", *(speech[p] for p in SCREENING), "--output-dir", out], capsys)
+    code, lines = run(["--input", *map(own_voice, said), "--output-dir", out], capsys)
     assert code == 0
     assert lines[0] == f"No audio output: replies are printed and written to {out}"
-    assert heard_intents(lines) == [UTTERANCES[p] for p in SCREENING]
-    replies = [line for line in lines if line.startswith("guide: ")]
-    assert "two of the four clues" in replies[-1]
+    assert [intent for _, intent in decisions(lines)] == [
+        "LaunchRequest", intents.START_SCREENING, intents.NO, intents.NO, intents.NO,
+        intents.YES, intents.YES, intents.NOT_SURE, intents.NO]
+    assert "two of the four clues" in replies(lines)[-1]
     files = sorted(out.glob("reply-*.wav"))
-    assert [f.name for f in files] == [f"reply-{n:03d}.wav" for n in range(1, 9)]
+    assert len(files) == len(said)
     for file in files:
         audio = AudioSegment.from_wav(file)
         assert audio.duration_seconds > 1 and audio.dBFS > -35, file.name
-    median, worst = map(float, re.search(r"median ([\d.]+) s, max ([\d.]+) s", lines[-1]).groups())
-    with capsys.disabled():
-        print(f"\nspeaker reply latency over the screening: median {median:.2f} s, "
-              f"max {worst:.2f} s")
-    assert median < 3
+    assert re.search(r"reply latency median [\d.]+ s, max [\d.]+ s", lines[-1])
 
 
-def test_a_routine_is_played_and_paused_by_voice(no_devices, shared_recogniser, speech, tmp_path,
-                                                 monkeypatch):
+def test_a_routine_is_confirmed_played_paused_and_skipped_by_voice(
+        no_devices, shared_recogniser, own_voice, tmp_path):
     lines = []
-    said = ["let's stretch", "pause", "resume", "next", "stop"]
+    said = ["let's stretch", "yes", "pause", "resume", "next", "previous", "stop"]
     # No public audio address: audio URLs are file:// paths into audio/.
-    code = speaker.main(LOCAL, [speech[p] for p in said], tmp_path, write=lines.append)
+    code = speaker.main(LOCAL, [own_voice(p) for p in said], tmp_path, write=lines.append)
     assert code == 0
-    assert heard_intents(lines) == [UTTERANCES[p] for p in said]
+    daily = CATALOG.default
+    assert replies(lines)[0].startswith(f"The {daily.name} is {daily.minutes} minutes")
     events = [line for line in lines if line.startswith("[")]
     assert events == ["[playing steps/daily-01.mp3]", "[stopped]",
                       "[playing steps/daily-01.mp3]", "[playing steps/daily-02.mp3]",
-                      "[stopped]"]
+                      "[playing steps/daily-01.mp3]", "[stopped]"]
+
+
+def test_speech_not_understood_during_a_safety_question_is_asked_again(
+        no_devices, shared_recogniser, own_voice, tmp_path):
+    lines = []
+    said = ["check my back", "my dog is called rex", "turn on the kitchen lights"]
+    code = speaker.main(LOCAL, [own_voice(p) for p in said], tmp_path, write=lines.append)
+    assert code == 0
+    assert decisions(lines)[1:] == [("not understood", intents.FALLBACK)] * 2
+    first, second = replies(lines)[1:]
+    assert first == f"{dialog.FALLBACK} {words.REASK}"
+    assert second.startswith(dialog.FALLBACK) and words.WAY_OUT in second
+
+
+def test_the_same_visitor_is_remembered_between_runs(no_devices, shared_recogniser, own_voice,
+                                                     tmp_path, capsys):
+    environ = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    code, lines = run(["--input", own_voice("open gentle back guide")], capsys, environ)
+    assert replies(lines)[0].startswith("Welcome to")
+    code, lines = run(["--input", own_voice("open gentle back guide")], capsys, environ)
+    assert replies(lines)[0].startswith("Welcome back")
+    code, lines = run(["--new-user", "--input", own_voice("open gentle back guide")], capsys,
+                      environ)
+    assert replies(lines)[0].startswith("Welcome to")
 
 
 def test_a_step_served_elsewhere_plays_from_audio_by_its_token():
@@ -261,17 +279,21 @@ class FakeSpeakers:
         self.log.append("stop")
 
 
-def test_with_speakers_replies_are_played_sentence_by_sentence(engine, recogniser, speech):
+def test_with_speakers_replies_are_played_sentence_by_sentence(engine, recogniser, own_voice):
     speakers = FakeSpeakers()
-    lines = []
-    guide = Speaker(Chat(LOCAL), recogniser, Voice(engine, speakers), speakers, lines.append)
-    guide.hear(AudioSegment.from_wav(speech["let's stretch"]), time.monotonic())
-    # Two sentences, the first interrupting anything playing; then the step starts.
-    assert [entry if isinstance(entry, str) else entry[0] for entry in speakers.log] == [
-        "stop", "play", "wait", "play", "wait", "play"]
-    assert speakers.log[-1][1] > 10  # the step itself (17 s), not a sentence
+    guide = Speaker(Chat(LOCAL), recogniser, Voice(engine, speakers), speakers,
+                    write=lambda line: None)
+    for phrase in ("open gentle back guide", "let's stretch"):
+        guide.hear(speaker.wav_files([own_voice(phrase)]).__next__())
     speakers.log.clear()
-    guide.hear(AudioSegment.from_wav(speech["pause"]), time.monotonic())
+    guide.hear(next(speaker.wav_files([own_voice("yes")])))
+    # Sentences one after the other, the first interrupting anything playing; then the
+    # step itself (17 s), not a sentence.
+    kinds = [entry if isinstance(entry, str) else entry[0] for entry in speakers.log]
+    assert kinds[:3] == ["stop", "play", "wait"] and kinds[-1] == "play"
+    assert speakers.log[-1][1] > 10
+    speakers.log.clear()
+    guide.hear(next(speaker.wav_files([own_voice("pause")])))
     assert speakers.log == ["stop"]
 
 
@@ -302,7 +324,8 @@ class FakeMicrophone:
         pass
 
 
-def test_hands_free_from_the_microphone(shared_recogniser, speech, tmp_path, monkeypatch, capsys):
+def test_hands_free_from_the_microphone(shared_recogniser, own_voice, tmp_path, monkeypatch,
+                                        capsys):
     import sounddevice  # needs the PortAudio library, which scripts/system-deps.sh installs
 
     def query_devices(*args, kind=None, **kwargs):
@@ -311,11 +334,11 @@ def test_hands_free_from_the_microphone(shared_recogniser, speech, tmp_path, mon
         raise sounddevice.PortAudioError("Error querying device -1")
 
     monkeypatch.setattr(sounddevice, "query_devices", query_devices)
-    audio = AudioSegment.from_wav(speech["check my back"])
+    audio = AudioSegment.from_wav(own_voice("check my back"))
     monkeypatch.setattr(sounddevice, "RawInputStream",
                         lambda **settings: FakeMicrophone(audio, **settings))
     code, lines = run(["--output-dir", tmp_path], capsys)
     assert code == 0
     assert lines[1] == 'Listening: say "open gentle back guide". Ctrl-C leaves.'
-    assert heard_intents(lines) == ["StartScreeningIntent"]
+    assert decisions(lines) == [("act", intents.START_SCREENING)]
     assert (tmp_path / "reply-001.wav").is_file()

@@ -19,6 +19,7 @@ from skill.runtime.memory import KEYS
 from skill.runtime.persistence import (
     ForbiddenAttribute,
     GuardedAdapter,
+    NoMemory,
     SQLitePersistenceAdapter,
     adapter_for,
 )
@@ -221,7 +222,9 @@ def test_default_location_and_choice_by_environment(tmp_path):
     on_lambda = Settings.from_env({"AWS_LAMBDA_FUNCTION_NAME": "guide"})
     assert str(on_lambda.db_path).startswith("/tmp/")
     assert on_lambda.persistence == "sqlite"  # no table: SQLite
-    assert adapter_for(Settings.from_env({"PERSISTENCE": "none"})) is None
+    forgetful = adapter_for(Settings.from_env({"PERSISTENCE": "none"}))
+    assert isinstance(forgetful.inner, NoMemory)
+    assert forgetful.get_attributes(None) == {}
     with pytest.raises(ValueError, match="PERSISTENCE"):
         Settings.from_env({"PERSISTENCE": "floppy"})
 

@@ -18,8 +18,6 @@ from skill.runtime.dialog import state
 from skill.runtime.dialog.replies import ask, offer
 from skill.runtime.dialog.state import screening_of
 
-RED_FLAGS = (state.EMERGENCY, state.EMERGENCY_UNSURE, state.URGENT, state.URGENT_UNSURE)
-
 
 def refusal(handler_input):
     """The reply to give instead of playing, or None when a routine may start."""
@@ -28,7 +26,7 @@ def refusal(handler_input):
     screening = screening_of(handler_input)
     if screening is not None and screening.in_safety_check:
         return ask(handler_input, guided.ANSWER_FIRST, question=screening.question.short)
-    if state.safety(handler_input) in RED_FLAGS:
+    if state.safety(handler_input) in state.RED_FLAG_OUTCOMES:
         state.reset(handler_input)
         return offer(handler_input, words.NOT_AFTER_RED_FLAG, topic="WARNING_SIGNS")
     return None

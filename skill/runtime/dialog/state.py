@@ -17,6 +17,7 @@ EMERGENCY_UNSURE = "emergency_unsure"
 URGENT = "urgent"                    # a sign for a doctor today
 URGENT_UNSURE = "urgent_unsure"
 RESULT = "result"                    # all four clues answered
+RED_FLAG_OUTCOMES = (EMERGENCY, EMERGENCY_UNSURE, URGENT, URGENT_UNSURE)
 
 SESSION_KEY = "screening"
 OFFER_KEY = "offer"    # {"topic", "item", "question"}: what a yes leads to, and the question
@@ -135,3 +136,19 @@ def safety(handler_input):
 
 def set_safety(handler_input, outcome):
     session(handler_input)[SAFETY_KEY] = outcome
+
+
+def waiting_for(attributes):
+    """What the last reply waits for, from a session's attributes as a device holds them:
+    "safety" (a safety question), "clue", "offer" (a yes or no), or None. Speaker mode,
+    which hears less surely than Alexa, checks some answers before passing them on."""
+    screening = Screening.from_session(attributes)
+    if screening is not None:
+        return "safety" if screening.in_safety_check else "clue"
+    pending = attributes.get(OFFER_KEY)
+    return "offer" if isinstance(pending, dict) and pending.get("topic") else None
+
+
+def red_flag_found(attributes):
+    """True once a red flag was found this session (nothing is started after one)."""
+    return attributes.get(SAFETY_KEY) in RED_FLAG_OUTCOMES

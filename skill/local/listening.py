@@ -1,0 +1,124 @@
+"""What speaker mode does with what it heard: act on it, check it first, or say it was
+not understood. Sound is skill.local.hearing's; this is about the conversation.
+
+Speaker mode hears far less surely than Alexa, so what has consequences is checked:
+
+- a routine asked for by voice is confirmed before it starts ("The full gentle routine is
+  15 minutes on the floor, the longest. Start it?");
+- an answer to a safety question is said back ("Did you say no?") unless both of the
+  recogniser's decoders heard the same answer;
+- a word naming a warning sign is never taken for an answer: a report the phrase matcher
+  understands ("I have numbness in both legs") goes to the guide as one; a lone word heard
+  while a safety question waits is asked about ("Did you mention numbness?").
+
+What was not understood goes to the guide as AMAZON.FallbackIntent, which says "Sorry, I
+didn't catch that" and asks its question again, the way Alexa does.
+"""
+
+from dataclasses import dataclass, field
+
+from skill.content import answers, guided
+from skill.content import speaker as words
+from skill.runtime.alexa import intents
+from skill.runtime.dialog.state import red_flag_found, waiting_for
+
+LAUNCH = "LaunchRequest"
+ACT, CONFIRM, CHECK, NOT_UNDERSTOOD, DECLINED = (
+    "act", "confirm", "check", "not understood", "declined")
+
+
+@dataclass
+class Decision:
+    """What to do with one utterance.
+
+    kind: ACT (send `intent` with `slots` to the guide), CONFIRM or CHECK (say `question`;
+    a yes then sends `intent`, a no is DECLINED or NOT_UNDERSTOOD), NOT_UNDERSTOOD (the
+    guide's fallback), or DECLINED (say `question`, send nothing).
+    """
+
+    kind: str
+    intent: str | None = None
+    slots: dict = field(default_factory=dict)
+    question: str | None = None
+
+    @property
+    def acts(self):
+        """True when the guide is told something other than "not understood"."""
+        return self.kind == ACT
+
+
+class Listener:
+    """Decides, turn by turn; remembers a confirmation or check waiting for its yes or no."""
+
+    def __init__(self, matcher, catalog):
+        self.matcher, self.catalog = matcher, catalog
+        self.pending = None  # a CONFIRM or CHECK decision awaiting yes or no
+
+    def decide(self, heard, attributes):
+        """`heard`: a hearing.Heard; `attributes`: the session's attributes as the device
+        holds them (what the guide's last reply waits for)."""
+        pending, self.pending = self.pending, None
+        waiting = waiting_for(attributes)
+        found = self._match(heard.phrase) if heard.phrase else None
+        concern = self._concern(heard, waiting)
+        if concern:
+            return concern
+        if pending and found and found.intent in (intents.YES, intents.NO):
+            if found.intent == intents.YES:
+                return Decision(ACT, pending.intent, pending.slots)
+            if pending.kind == CONFIRM:
+                return Decision(DECLINED, question=" ".join(
+                    (words.NOT_STARTED, words.NOT_STARTED_QUESTION)))
+            return Decision(NOT_UNDERSTOOD, intents.FALLBACK)
+        if found is None or found.intent == intents.FALLBACK:
+            return Decision(NOT_UNDERSTOOD, intents.FALLBACK)
+        decision = Decision(ACT, found.intent, found.slots)
+        if waiting == "safety" and found.intent in words.ANSWERS and not heard.agreed:
+            decision.kind = CHECK
+            decision.question = words.CHECK_ANSWER.format(answer=words.ANSWERS[found.intent])
+        elif (found.intent == intents.PLAY_ROUTINE and waiting != "safety"
+              and not red_flag_found(attributes)):
+            # (A routine the guide does not have is not confirmed: the guide says so.)
+            question = self._confirmation(found.slots)
+            if question:
+                decision.kind, decision.question = CONFIRM, question
+        if decision.kind in (CONFIRM, CHECK):
+            self.pending = decision
+        return decision
+
+    def _match(self, phrase):
+        if self.matcher.is_launch(phrase):
+            return _Found(LAUNCH, {})
+        found = self.matcher.match(phrase)
+        return _Found(found.intent, found.slots)
+
+    def _concern(self, heard, waiting):
+        """A warning sign heard: reported when the matcher understands the open
+        transcript as one, asked about when only the word was caught during a safety
+        question; None otherwise."""
+        if not heard.concern:
+            return None
+        report = self.matcher.match(heard.words) if heard.words else None
+        if report and report.intent == intents.REPORT_SYMPTOM and report.slots:
+            return Decision(ACT, report.intent, report.slots)
+        if waiting != "safety":
+            return None
+        symptom = answers.CONCERN_WORDS[heard.concern]
+        decision = Decision(CHECK, intents.REPORT_SYMPTOM,
+                            {intents.SYMPTOM_SLOT: (heard.concern, symptom)},
+                            words.CHECK_CONCERN.format(concern=heard.concern))
+        self.pending = decision
+        return decision
+
+    def _confirmation(self, slots):
+        spoken = slots.get(intents.ROUTINE_SLOT)
+        routine = self.catalog.get(spoken[1]) if spoken else self.catalog.default
+        return guided.CONFIRM_QUESTION.format(
+            title=routine.name, minutes=routine.minutes,
+            blurb=guided.ROUTINE_BLURBS.get(routine.id, "")).replace("  ", " ") if routine else None
+
+
+@dataclass
+class _Found:
+    intent: str
+    slots: dict
