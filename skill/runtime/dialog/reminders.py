@@ -192,6 +192,15 @@ def _red_flag(handler_input):
     return state.safety(handler_input) in safety.RED_FLAGS
 
 
+def _gate_closed(handler_input):
+    """No stretch may start now (a red flag, or a safety question waiting): nor is a
+    reminder to stretch offered."""
+    if _red_flag(handler_input):
+        return True
+    screening = state.screening_of(handler_input)
+    return screening is not None and screening.in_safety_check
+
+
 def _has_reminders(handler_input):
     """True when the person has one of our reminders (or we cannot tell)."""
     if not permissions.granted(handler_input):
@@ -345,24 +354,25 @@ def _listed(found):
     return ", ".join(said[:-1]) + (", and " if len(said) > 1 else "") + said[-1]
 
 
-def _none(handler_input):
-    """No reminders: say so, and offer one (not after a red flag)."""
-    if _red_flag(handler_input):
+def _none(handler_input, may_offer):
+    """No reminders: say so, and offer one (not while the safety gate is closed)."""
+    if not may_offer:
         return ask(handler_input, words.NONE, question=dialog.MENU_SHORT)
     return _offer(handler_input, Reminder(_usual_routine(handler_input), DEFAULT_TIME,
                                           DEFAULT_RECURRENCE), words.NONE)
 
 
 def list_reminders(handler_input):
+    may_offer = not _gate_closed(handler_input)
     state.reset(handler_input)
     if not permissions.granted(handler_input):
-        return _none(handler_input)
+        return _none(handler_input, may_offer)
     try:
         found = services.reminders(handler_input)
     except ApiError as error:
         return apologise(handler_input, error)
     if not found:
-        return _none(handler_input)
+        return _none(handler_input, may_offer)
     said = (words.ONE.format(what=_listed(found)) if len(found) == 1
             else words.MANY.format(count=len(found), what=_listed(found)))
     return ask(handler_input, said, question=dialog.MENU_SHORT)
