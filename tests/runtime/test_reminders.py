@@ -506,3 +506,18 @@ def test_the_sdk_still_needs_the_spoken_info_alias():
         "ask_sdk_model.services.reminder_management").__file__).parent
     assert module.endswith("alert_info_spoken_info")
     assert not (package / "alert_info_spoken_info.py").exists()
+
+
+def test_time_zones_work_without_a_system_database():
+    """Lambda images may have no /usr/share/zoneinfo: the tzdata package (requirements.txt)
+    is where zoneinfo looks then."""
+    import zoneinfo
+
+    saved = zoneinfo.TZPATH
+    zoneinfo.reset_tzpath(to=[])
+    try:
+        zone = zoneinfo.ZoneInfo.no_cache("Asia/Kolkata")
+        assert zone.utcoffset(datetime(2026, 1, 1)) == timedelta(hours=5, minutes=30)
+    finally:
+        zoneinfo.reset_tzpath(to=saved)
+    assert "tzdata==" in (REPO / "requirements.txt").read_text()
