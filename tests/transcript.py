@@ -63,11 +63,17 @@ class Clock:
 class Conversation:
     """One person, one device: launch, then say phrases or intents turn by turn."""
 
-    def __init__(self, runtime, user_id=None, audio_player=False, apl=False, locale="en-US"):
+    def __init__(self, runtime, user_id=None, audio_player=False, apl=False, locale="en-US",
+                 api=None, now=None, device_id=None):
+        """`api`: the local Alexa API server (tests/alexa_api_server.py) the device's
+        requests point at, as their apiEndpoint; `now`: when the requests are sent (a
+        function returning a datetime)."""
         self.runtime = runtime
         self.clock = Clock()
+        endpoint = {"api_endpoint": api.url} if api is not None else {}
         self.device = Device(user_id=user_id, locale=locale, audio_player=audio_player,
-                             apl=apl, template=fixture, clock=self.clock)
+                             apl=apl, template=fixture, clock=self.clock, now=now,
+                             device_id=device_id, **endpoint)
         self.matcher = matcher(locale)
         self.turns = []
 
@@ -110,6 +116,12 @@ class Conversation:
 
     def not_sure(self):
         return self.say(intents.NOT_SURE)
+
+    def consent(self, status, code="200"):
+        """The person's answer to Alexa's permission question (ACCEPTED, DENIED,
+        NOT_ANSWERED); a code other than "200": Alexa could not ask by voice."""
+        assert self.device.pending_request, "Alexa was not asked for a permission"
+        return self._run(self.device.connections_response(status, code))
 
     def end_session(self):
         return self._run(self.device.session_ended())

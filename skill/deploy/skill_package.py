@@ -5,7 +5,7 @@
 - skill-package/skill.json: the skill manifest. A store listing for every
   locale of skill/language/model.py (the health disclaimer in each description,
   example phrases taken from the samples), where it is offered, its privacy
-  answers, and the AudioPlayer and APL interfaces;
+  answers, the reminders permission, and the AudioPlayer and APL interfaces;
 - skill-package/interactionModels/custom/<locale>.json: copies of
   interaction_model/<locale>.json, for `ask deploy` (not committed: the models have one
   home, interaction_model/, so run this before deploying);
@@ -79,6 +79,9 @@ DESCRIPTION = (
     "bedtime wind-down or the full gentle routine, step by step. Say pause, next or "
     "previous at any time; the guide remembers where you stopped. Devices with a screen "
     "show each step.\n\n"
+    "Say \"remind me to stretch every day at 7 pm\" for a reminder (with your permission, "
+    "asked for by Alexa), and \"how am I doing\" for your streak and the routines you "
+    "finished in the past week.\n\n"
     "The guide keeps your answers only for the conversation and never stores them.\n\n"
     + HEALTH_DISCLAIMER
 )
@@ -102,18 +105,35 @@ TESTING_PHRASES = {
     "play": (intents.PLAY_ROUTINE, "let's stretch"),
     "describe": (intents.DESCRIBE_STRETCH, "how do I do the knee to chest"),
     "resume": (intents.CONTINUE_ROUTINE, "continue where I left off"),
+    "remind": (intents.SET_REMINDER, "remind me to stretch every day at 7 pm"),
+    "reminders": (intents.LIST_REMINDERS, "what reminders do I have"),
+    "stop_reminders": (intents.CANCEL_REMINDERS, "stop my reminders"),
+    "progress": (intents.PROGRESS, "how am I doing"),
 }
 
+# The one permission, asked for by voice when a reminder is wanted (skill.runtime.alexa.
+# permissions); the device's time zone needs none.
+REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
+
 _TESTING_TEMPLATE = (
-    "No account linking, purchases or permissions. Open with \"open gentle back guide\". "
+    "No account linking or purchases. One permission, reminders (" + REMINDERS_PERMISSION
+    + "), asked for by voice (Connections.SendRequest AskFor) only when the user wants a "
+    "reminder; where voice consent is unavailable the guide sends the permissions card. "
+    "Open with \"open gentle back guide\". "
     "Then try: \"{explain}\"; \"{screening}\" (answer yes, no or not sure; a yes to "
     "either safety question ends the check with advice to get care, urgently for the "
     "first); \"{routines}\"; \"{play}\" (on devices with AudioPlayer the routine streams "
     "one step at a time: say pause, resume, next or previous; elsewhere each step plays "
     "in the conversation and the guide asks before going on); \"{describe}\"; and, after "
-    "stopping a routine, \"{resume}\". Between visits the skill remembers only the number "
-    "and dates of visits, where a routine stopped, which routines were completed and a "
-    "daily streak, never screening answers."
+    "stopping a routine, \"{resume}\". Reminders: \"{remind}\" (a time and days set it "
+    "after the permission; less is confirmed first, saying the time and days), "
+    "\"{reminders}\", \"{stop_reminders}\"; after a routine finishes a reminder is offered "
+    "at most once a week, never after a warning sign. \"{progress}\" says the streak and "
+    "the routines finished in the past week. Between visits the skill remembers only the "
+    "number and dates of visits, where a routine stopped, which routines were completed "
+    "and the days of those finished in the past week, a daily streak and the date a "
+    "reminder was last offered: never screening answers, nor a reminder's text or time "
+    "(Alexa keeps reminders; the guide asks its API)."
 )
 TESTING_INSTRUCTIONS = _TESTING_TEMPLATE.format(
     **{key: phrase for key, (_, phrase) in TESTING_PHRASES.items()})
@@ -173,6 +193,7 @@ def manifest():
                 "category": CATEGORY,
                 "testingInstructions": TESTING_INSTRUCTIONS,
             },
+            "permissions": [{"name": REMINDERS_PERMISSION}],
             "privacyAndCompliance": {
                 "allowsPurchases": False,
                 "usesPersonalInfo": False,

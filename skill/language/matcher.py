@@ -27,6 +27,7 @@ from pathlib import Path
 
 from skill.language.model import BUILT_IN_PHRASES, MODEL_DIR
 from skill.language.samples import DOMAIN_WORDS, OUT_OF_SCOPE
+from skill.language.times import find_time, parse_time
 from skill.runtime.alexa import intents
 
 # More ways of saying each request, and more that is not for the guide: training for the
@@ -81,10 +82,13 @@ _CONTRACTIONS = {
 }
 _SLOT_TAG = {"RoutineType": "slotroutine", "StretchType": "slotstretch",
              "TopicType": "slottopic", "SymptomType": "slotsymptom", "PainType": "slotpain",
-             "AMAZON.SearchQuery": "slotquery"}
+             "RecurrenceType": "slotrecurrence", "AMAZON.SearchQuery": "slotquery",
+             "AMAZON.TIME": "slottime"}
 FREE_TEXT = "AMAZON.SearchQuery"  # takes any words, as Alexa's does
+TIME = "AMAZON.TIME"  # a time of day, read as Alexa reads it (skill.language.times)
 # Spotted in this order: a sign before a description of pain before a stretch's name...
-_SPOT_ORDER = ("SymptomType", "PainType", "StretchType", "RoutineType", "TopicType")
+_SPOT_ORDER = ("SymptomType", "PainType", "StretchType", "RoutineType", "TopicType",
+               "RecurrenceType")
 
 
 def normalise(text):
@@ -116,7 +120,10 @@ class PhraseMatcher:
         language = model["interactionModel"]["languageModel"]
         self.invocation = normalise(language["invocationName"])
         self.exact = {}
-        self.patterns = []  # (regex, intent, {slot name: slot type}, words of its own)
+        # (regex, intent, {slot name: slot type}, words of its own, strict regex): the
+        # strict one, for samples with two slots or more, takes only the phrases of each
+        # slot's type, so "at {time} {recurrence}" finds where one slot ends.
+        self.patterns = []
         self.values = {}  # slot type -> {normalised phrase: id}
         self.samples = []  # (normalised sample, intent, {slot name: slot type})
         for slot_type in language.get("types", []):
@@ -132,8 +139,10 @@ class PhraseMatcher:
                 self.samples.append((sample, intent["name"], slot_types))
                 if _SLOT.search(sample):
                     own = len(normalise(_SLOT.sub(" ", sample)).split())
+                    strict = (self._compile(sample, slot_types, self.values)
+                              if len(_SLOT.findall(sample)) > 1 else None)
                     self.patterns.append((self._compile(sample), intent["name"], slot_types,
-                                          own))
+                                          own, strict))
                 else:
                     self.exact.setdefault(normalise(sample), intent["name"])
 
@@ -143,13 +152,17 @@ class PhraseMatcher:
             return cls(json.load(file))
 
     @staticmethod
-    def _compile(sample):
-        """"explain {topic} to me" -> the regex "explain (?P<topic>.+) to me"."""
+    def _compile(sample, slot_types=None, values=None):
+        """"explain {topic} to me" -> the regex "explain (?P<topic>.+) to me"; with
+        `slot_types` and `values`, a slot of a type with values takes only those."""
         pieces = []
         for word in sample.split():
             slot = _SLOT.fullmatch(word)
             if slot:
-                pieces.append(f"(?P<{slot.group(1)}>.+)")
+                phrases = (values or {}).get((slot_types or {}).get(slot.group(1)))
+                choices = ("|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
+                           if phrases else ".+")
+                pieces.append(f"(?P<{slot.group(1)}>{choices})")
             elif normalise(word):
                 pieces.append(re.escape(normalise(word)))
         return re.compile(" ".join(pieces))
@@ -168,21 +181,40 @@ class PhraseMatcher:
         if text in self.exact:
             return Match(self.exact[text]), None
         best, best_rank, unknown, unknown_own = None, None, None, 2
-        for regex, intent, slot_types, own in self.patterns:
+        for regex, intent, slot_types, own, strict in self.patterns:
             found = regex.fullmatch(text)
             if not found:
                 continue
-            slots = {name: (spoken, self.values.get(slot_types[name], {}).get(spoken))
-                     for name, spoken in found.groupdict().items()}
-            if any(value_id is None and slot_types[name] != FREE_TEXT
-                   for name, (_, value_id) in slots.items()):
+            slots = self._slots(found, slot_types)
+            if strict is not None and not self._resolved(slots, slot_types):
+                closer = strict.fullmatch(text)
+                if closer:
+                    found, slots = closer, self._slots(closer, slot_types)
+            if not self._resolved(slots, slot_types):
                 if own > unknown_own:  # at least three words of its own, the most
                     unknown, unknown_own = Match(intent, slots), own
                 continue
-            own_text = len(text) - sum(len(spoken) for spoken, _ in slots.values())
+            own_text = len(text) - sum(len(spoken) for spoken in found.groupdict().values())
             if best_rank is None or own_text > best_rank:
                 best, best_rank = Match(intent, slots), own_text
         return best, unknown
+
+    def _slots(self, found, slot_types):
+        return {name: self._slot_value(slot_types[name], spoken)
+                for name, spoken in found.groupdict().items()}
+
+    @staticmethod
+    def _resolved(slots, slot_types):
+        return all(value_id is not None or slot_types[name] == FREE_TEXT
+                   for name, (_, value_id) in slots.items())
+
+    def _slot_value(self, slot_type, spoken):
+        """(the slot's value, its id or None): a time is given as Alexa gives it ("19:00"),
+        with that as its id when the words are a time."""
+        if slot_type == TIME:
+            value = parse_time(spoken)
+            return (value, value) if value else (spoken, None)
+        return spoken, self.values.get(slot_type, {}).get(spoken)
 
     @cached_property
     def _expanded(self):
@@ -227,6 +259,12 @@ class PhraseMatcher:
     def _spot(self, text):
         """`text` with slot values replaced by their type, and {type: (spoken, id)}."""
         found = {}
+        said = find_time(text)
+        if said:
+            start, end, value = said
+            words = text.split()
+            found[TIME] = (value, value)
+            text = " ".join([*words[:start], _SLOT_TAG[TIME], *words[end:]])
         for slot_type in _SPOT_ORDER:
             if slot_type not in self._spotters:
                 continue
@@ -291,7 +329,7 @@ class PhraseMatcher:
                 continue
             if slot_type in spotted:
                 slots[name] = spotted[slot_type]
-            elif unknown is not None and unknown.intent == intent:
+            elif unknown is not None and unknown.intent == intent and name in unknown.slots:
                 slots[name] = unknown.slots[name]
         return Match(intent, slots, how="learnt")
 
@@ -319,9 +357,10 @@ class PhraseMatcher:
                 if found:
                     return found
         found = self._learnt(canonical(text), unknown)
-        if found:
+        named = unknown is not None and DOMAIN_WORDS & set(canonical(text).split())
+        if found and not (named and found.intent == unknown.intent):
             return found
-        if unknown is not None and DOMAIN_WORDS & set(canonical(text).split()):
+        if named:
             unknown.how = "unknown name"  # "do the yoga routine": a routine we do not have
             return unknown
         answer = _ANSWER_FIRST.match(stripped or text)

@@ -41,6 +41,7 @@ from skill.language.samples import (  # noqa: F401  (re-exported for the matcher
     LOCALE_TOPIC_SYNONYMS,
     PAIN_SYNONYMS,
     PSOAS_VARIANTS,
+    RECURRENCE_SYNONYMS,
     ROUTINE_SYNONYMS,
     SAMPLES,
     SLOTS,
@@ -164,7 +165,8 @@ def build_model(locale: str) -> dict:
                 "types": [topic_type(locale), routine_type(locale, library),
                           stretch_type(locale, library),
                           _fixed_type(intents.SYMPTOM_TYPE, SYMPTOM_SYNONYMS),
-                          _fixed_type(intents.PAIN_TYPE, PAIN_SYNONYMS)],
+                          _fixed_type(intents.PAIN_TYPE, PAIN_SYNONYMS),
+                          _fixed_type(intents.RECURRENCE_TYPE, RECURRENCE_SYNONYMS)],
                 "modelConfiguration": {
                     "fallbackIntentSensitivity": {"level": FALLBACK_SENSITIVITY},
                 },

@@ -13,6 +13,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from skill.local.alexa_api import REMINDERS_SCOPE, access_token
 from skill.runtime.alexa.speech import plain
 
 LOCAL_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -28,7 +29,13 @@ ACTIVITY_AFTER = {
     "AudioPlayer.PlaybackFailed": "STOPPED",
 }
 SESSION_KINDS = {"launch": "LaunchRequest", "intent": "IntentRequest",
-                 "session_ended": "SessionEndedRequest"}
+                 "session_ended": "SessionEndedRequest",
+                 "connections_response": "Connections.Response"}
+ALEXA_API = "https://api.amazonalexa.com"
+SEND_REQUEST = "Connections.SendRequest"
+# What Alexa itself asks when a skill sends AskFor for the reminders permission.
+CONSENT_PROMPT = ("To set reminders, you need to allow {skill} to create and edit reminders "
+                  "for this skill. Would you like to do that?")
 FROM_PLAYER = object()  # event(token=...) default: what the player holds
 
 
@@ -56,6 +63,10 @@ def built_in_template(kind):
         request["dialogState"] = "COMPLETED"
     elif kind == "session_ended":
         request["reason"] = "USER_INITIATED"
+    elif kind == "connections_response":
+        request.update({"name": "AskFor", "status": {"code": "200", "message": "OK"},
+                        "payload": {"permissionScope": REMINDERS_SCOPE,
+                                    "status": "NOT_ANSWERED"}, "token": ""})
     elif kind == "AudioPlayer.PlaybackFailed":
         request["error"] = {"type": "MEDIA_ERROR_UNKNOWN", "message": "playback failed"}
         request["currentPlaybackState"] = {"playerActivity": "PLAYING"}
@@ -204,6 +215,12 @@ class Reply:
         return plays[0]["audioItem"]["stream"] if plays else None
 
     @property
+    def asks_for(self):
+        """The Connections.SendRequest AskFor directive of the reply, or None."""
+        return next((d for d in self.directives
+                     if d["type"] == SEND_REQUEST and d.get("name") == "AskFor"), None)
+
+    @property
     def screen(self):
         """(token, datasource payload) of the APL document shown, or None."""
         for directive in self.directives:
@@ -221,6 +238,8 @@ class Reply:
                 parts.append(f"[playing: {title} ({item['stream']['url']})]")
             elif directive["type"] == "AudioPlayer.Stop":
                 parts.append("[paused]")
+            elif directive["type"] == SEND_REQUEST:
+                parts.append("[Alexa asks for the reminders permission]")
         return " ".join(p for p in parts if p)
 
 
@@ -229,9 +248,15 @@ class Device:
 
     def __init__(self, user_id=None, locale="en-US", application_id=LOCAL_APPLICATION_ID,
                  audio_player=False, apl=False, template=built_in_template,
-                 clock=time.monotonic):
+                 clock=time.monotonic, api_endpoint=ALEXA_API, now=None, device_id=None):
         self.user_id = user_id or _id("amzn1.ask.account")
-        self.device_id = _id("amzn1.ask.device")
+        self.device_id = device_id or _id("amzn1.ask.device")
+        # Alexa's REST APIs for this device (tests and the chat point it at a stand-in),
+        # the permissions the person has given the skill, and a clock for timestamps.
+        self.api_endpoint = api_endpoint
+        self.permissions = set()
+        self.now = now or (lambda: datetime.now(UTC))
+        self.pending_request = None  # an AskFor waiting for the person's answer
         self.locale = locale
         self.application_id = application_id
         self.template = template
@@ -254,6 +279,13 @@ class Device:
         system = envelope["context"]["System"]
         system["application"] = dict(application)
         system["user"] = {**system.get("user", {}), "userId": self.user_id}
+        system["user"].pop("permissions", None)
+        if self.permissions:  # Alexa sends a consent token once a permission is given
+            system["user"]["permissions"] = {"consentToken": access_token(
+                self.user_id, self.device_id, self.permissions)}
+        system["apiEndpoint"] = self.api_endpoint
+        system["apiAccessToken"] = access_token(self.user_id, self.device_id,
+                                                self.permissions)
         system.setdefault("device", {})["deviceId"] = self.device_id
         system["device"]["supportedInterfaces"] = copy.deepcopy(self.interfaces)
         if self.has_player:
@@ -262,7 +294,7 @@ class Device:
             envelope["context"].pop(AUDIO_PLAYER, None)
         request = envelope["request"]
         request["requestId"] = _id("amzn1.echo-api.request")
-        request["timestamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        request["timestamp"] = self.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         request["locale"] = self.locale
         return envelope
 
@@ -290,6 +322,23 @@ class Device:
         envelope["request"]["intent"] = {
             "name": name, "confirmationStatus": "NONE",
             "slots": {n: slot(n, *value) for n, value in (slots or {}).items()}}
+        return self._with_session(envelope)
+
+    def connections_response(self, status, code="200"):
+        """Alexa's answer to the AskFor waiting: the person said yes (ACCEPTED), no
+        (DENIED), nothing (NOT_ANSWERED); or, with a code other than "200", Alexa could not
+        ask (no voice consent here). Yes gives the skill the permission from now on."""
+        asked = self.pending_request or {}
+        self.pending_request = None
+        scope = (asked.get("payload") or {}).get("permissionScope", REMINDERS_SCOPE)
+        if status == "ACCEPTED" and code == "200":
+            self.permissions.add(scope)
+        envelope = self.template("connections_response")
+        envelope["request"].update({
+            "type": "Connections.Response", "name": asked.get("name", "AskFor"),
+            "status": {"code": code, "message": "OK" if code == "200" else "Unavailable"},
+            "payload": {"permissionScope": scope, "status": status},
+            "token": asked.get("token", "")})
         return self._with_session(envelope)
 
     def session_ended(self, reason="USER_INITIATED"):
@@ -336,7 +385,10 @@ class Device:
         reply = Reply(response, request)
         if request is None or "session" in request:
             self.attributes = reply.attributes
-            if reply.ended:
+            if reply.asks_for:
+                # Alexa holds the session while it asks, then answers in it.
+                self.pending_request = reply.asks_for
+            elif reply.ended:
                 self.session_id = None
         self.player.obey(reply.response)
         return reply

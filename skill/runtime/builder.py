@@ -2,8 +2,18 @@
 
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from skill.runtime.alexa.api_client import AlexaApiClient
 from skill.runtime.alexa.interceptors import LastResponseKeeper, RequestLogger
-from skill.runtime.handlers import builtins, errors, explain, launch, offers, screening
+from skill.runtime.handlers import (
+    builtins,
+    errors,
+    explain,
+    launch,
+    offers,
+    progress,
+    reminders,
+    screening,
+)
 from skill.runtime.handlers import player_events as audio_events
 from skill.runtime.handlers import routines as playback
 from skill.runtime.persistence import adapter_for
@@ -11,11 +21,17 @@ from skill.runtime.persistence import adapter_for
 _FROM_SETTINGS = object()
 
 
-def build_skill_builder(settings, persistence_adapter=_FROM_SETTINGS):
-    """The skill builder for `settings`; tests may hand in their own persistence adapter."""
+def build_skill_builder(settings, persistence_adapter=_FROM_SETTINGS, api_client=None):
+    """The skill builder for `settings`; tests may hand in their own persistence adapter.
+
+    Alexa's REST APIs (reminders, the device's time zone) are called with `api_client`,
+    by default the SDK's DefaultApiClient bounded by `settings.api_timeout`
+    (skill.runtime.alexa.api_client); the terminal chat hands in its local stand-in.
+    """
     if persistence_adapter is _FROM_SETTINGS:
         persistence_adapter = adapter_for(settings)
-    sb = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    sb = CustomSkillBuilder(persistence_adapter=persistence_adapter,
+                            api_client=api_client or AlexaApiClient(settings.api_timeout))
     sb.skill_id = settings.skill_id
 
     # Order matters: the first handler whose can_handle is true wins.
@@ -28,6 +44,8 @@ def build_skill_builder(settings, persistence_adapter=_FROM_SETTINGS):
                     audio_events.PlaybackControllerHandler(),
                     audio_events.ExceptionEncounteredHandler()):
         sb.add_request_handler(handler)
+    # Alexa's answer to our request for the reminders permission.
+    sb.add_request_handler(reminders.PermissionAnswerHandler())
     # Launch and the topics ("list them" during the safety check lists its signs).
     sb.add_request_handler(launch.LaunchRequestHandler())
     sb.add_request_handler(explain.WarningSignsDuringSafetyCheckHandler())
@@ -58,6 +76,13 @@ def build_skill_builder(settings, persistence_adapter=_FROM_SETTINGS):
                     playback.ContinueRoutineIntentHandler(), playback.ResumeHandler(),
                     playback.NoLoopOrShuffleHandler(), playback.StrayControlHandler()):
         sb.add_request_handler(handler)
+    # Reminders ("remind me to stretch every day at 7 pm" also answers the reminder offer
+    # waiting, with changes) and "how am I doing".
+    for handler in (reminders.SetReminderIntentHandler(),
+                    reminders.ListRemindersIntentHandler(),
+                    reminders.CancelRemindersIntentHandler(),
+                    progress.ProgressIntentHandler()):
+        sb.add_request_handler(handler)
     # Yes, no or not sure with nothing pending.
     sb.add_request_handler(builtins.StrayAnswerHandler())
     # Built-ins; Fallback and SessionEnded late.
@@ -78,5 +103,5 @@ def build_skill_builder(settings, persistence_adapter=_FROM_SETTINGS):
     return sb
 
 
-def build_skill(settings, persistence_adapter=_FROM_SETTINGS):
-    return build_skill_builder(settings, persistence_adapter).create()
+def build_skill(settings, persistence_adapter=_FROM_SETTINGS, api_client=None):
+    return build_skill_builder(settings, persistence_adapter, api_client).create()

@@ -2,8 +2,9 @@
 
 Nothing else may be stored (`KEYS` is the allow-list the persistence adapters enforce),
 and never the answers to the screening, which are health information and stay in the
-session. Storage trouble never blocks a reply: a failed read or save is logged in one
-line, without user data, and the turn goes on with what it has.
+session. Nor a reminder's text or time: Alexa's reminders service keeps those, and the
+guide asks it. Storage trouble never blocks a reply: a failed read or save is logged in
+one line, without user data, and the turn goes on with what it has.
 """
 
 import logging
@@ -22,7 +23,14 @@ LAST_VISIT = "last_visit"    # ISO date of the latest visit
 PLAYBACK = "playback"        # where listening stopped: {"id", "index", "offset_ms"}
 COMPLETED = "completed"      # {routine id: times finished}
 STREAK = "streak"            # the daily streak: {"days", "last_day": "YYYY-MM-DD"}
-KEYS = frozenset({VISITS, FIRST_VISIT, LAST_VISIT, PLAYBACK, COMPLETED, STREAK})
+# Routines finished lately, for "how am I doing": [{"day": "YYYY-MM-DD", "id": routine id}],
+# the past week's and always the latest one, nothing older.
+FINISHED = "finished"
+REMINDER_OFFERED = "reminder_offered"  # ISO date the guide last offered a reminder
+KEYS = frozenset({VISITS, FIRST_VISIT, LAST_VISIT, PLAYBACK, COMPLETED, STREAK, FINISHED,
+                  REMINDER_OFFERED})
+WEEK = 7          # days in "the past week"
+OFFER_EVERY = 7   # days between two offers of a reminder, at least
 
 
 def _memory(handler_input):
@@ -105,8 +113,19 @@ def record_finished(handler_input, playable):
         yesterday = (day - timedelta(days=1)).isoformat()
         days = int(streak.get("days", 0)) + 1 if last == yesterday else 1
         memory[STREAK] = {"days": days, "last_day": day.isoformat()}
+    if playable.kind == "routine":
+        finished = [entry for entry in _finished(memory)
+                    if entry["day"] > (day - timedelta(days=WEEK)).isoformat()]
+        memory[FINISHED] = [*finished, {"day": day.isoformat(), "id": playable.id}]
     memory.pop(PLAYBACK, None)
     _save(handler_input, "finished routine")
+
+
+def _finished(memory):
+    """The routines finished lately, oldest first (well-formed entries only)."""
+    entries = memory.get(FINISHED) if isinstance(memory, dict) else None
+    return [entry for entry in entries or [] if isinstance(entry, dict)
+            and isinstance(entry.get("day"), str) and isinstance(entry.get("id"), str)]
 
 
 def streak_days(handler_input):
@@ -115,3 +134,48 @@ def streak_days(handler_input):
     day = today()
     recent = {day.isoformat(), (day - timedelta(days=1)).isoformat()}
     return int(streak.get("days", 0)) if streak.get("last_day") in recent else 0
+
+
+def progress(handler_input):
+    """(streak in days, routines finished in the past week, the latest (id, date) or None)."""
+    memory = _memory(handler_input) or {}
+    finished = _finished(memory)
+    since = (today() - timedelta(days=WEEK)).isoformat()
+    week = sum(1 for entry in finished if entry["day"] > since)
+    latest = None
+    if finished:
+        try:
+            latest = (finished[-1]["id"], date.fromisoformat(finished[-1]["day"]))
+        except ValueError:
+            latest = None
+    return streak_days(handler_input), week, latest
+
+
+def finished_lately(handler_input):
+    """The routine id finished today or yesterday (the latest), or None."""
+    _, _, latest = progress(handler_input)
+    if latest and latest[1] >= today() - timedelta(days=1):
+        return latest[0]
+    return None
+
+
+# -- the reminder offer ---------------------------------------------------------------
+
+def reminder_offer_due(handler_input):
+    """True when no reminder was offered in the past week (False when memory is away:
+    then we cannot keep the promise of once a week)."""
+    memory = _memory(handler_input)
+    if memory is None:
+        return False
+    last = memory.get(REMINDER_OFFERED)
+    try:
+        return last is None or date.fromisoformat(last) <= today() - timedelta(days=OFFER_EVERY)
+    except (TypeError, ValueError):
+        return True
+
+
+def remember_reminder_offered(handler_input):
+    memory = _memory(handler_input)
+    if memory is not None:
+        memory[REMINDER_OFFERED] = today().isoformat()
+        _save(handler_input, "reminder offer")

@@ -14,6 +14,9 @@ nowhere else; everything below it receives the object (`build_skill(settings)`,
 | SKILL_DB                 | db_path: the SQLite file (default: in the state folder) |
 | AUDIO_BASE_URL           | audio_base_url: the public HTTPS address of audio/ |
 | TRUST_FORWARDED_PROTO    | trust_forwarded_proto: believe a proxy's X-Forwarded-Proto |
+
+`api_timeout` (seconds) bounds each call to Alexa's REST APIs (reminders, the device's time
+zone): Alexa waits 8 seconds for a reply, and a reminder takes two calls.
 """
 
 import os
@@ -36,6 +39,7 @@ class Settings(NamedTuple):
     audio_base_url: str | None = None
     trust_forwarded_proto: bool = False
     state_dir: Path | None = None  # what the local guide keeps between runs (None: nothing)
+    api_timeout: float = 3.0
 
     @classmethod
     def from_env(cls, environ=None):

@@ -90,6 +90,31 @@ def test_privacy_and_compliance(manifest):
     assert "http" not in json.dumps(manifest)  # no invented URLs
 
 
+def test_the_reminders_permission_is_declared_and_the_only_one(manifest):
+    from skill.runtime.alexa.permissions import REMINDERS
+
+    assert manifest["permissions"] == [{"name": REMINDERS}]
+    instructions = manifest["publishingInformation"]["testingInstructions"]
+    assert REMINDERS in instructions and "permissions card" in instructions
+    assert len(instructions) <= 4000
+
+
+def test_the_privacy_answers_stay_true(manifest):
+    """What the listing and the testing instructions say is kept is what memory keeps."""
+    from skill.runtime import memory
+
+    assert memory.KEYS == {"visits", "first_visit", "last_visit", "playback", "completed",
+                           "streak", "finished", "reminder_offered"}
+    instructions = manifest["publishingInformation"]["testingInstructions"]
+    for kept in ("number and dates of visits", "where a routine stopped",
+                 "which routines were completed", "finished in the past week",
+                 "daily streak", "reminder was last offered", "never screening answers",
+                 "nor a reminder's text or time"):
+        assert kept in instructions, kept
+    for listing in manifest["publishingInformation"]["locales"].values():
+        assert "never stores them" in listing["description"]
+
+
 def test_example_phrases_match_the_model(manifest, matchers):
     for locale, listing in manifest["publishingInformation"]["locales"].items():
         phrases = listing["examplePhrases"]

@@ -48,7 +48,9 @@ WINDSCREEN_LOCALES = ("en-GB", "en-AU", "en-IN")
 MIN_SAMPLES_PER_CUSTOM_INTENT = 8
 MIN_SAMPLES_PLAY_ROUTINE = 20
 SLOT_TYPES = (intents.TOPIC_TYPE, intents.ROUTINE_TYPE, intents.STRETCH_TYPE,
-              intents.SYMPTOM_TYPE, intents.PAIN_TYPE)
+              intents.SYMPTOM_TYPE, intents.PAIN_TYPE, intents.RECURRENCE_TYPE)
+# Times said for AMAZON.TIME slots, and the value Alexa gives for each.
+TIMES = (("seven pm", "19:00"), ("noon", "12:00"), ("half past eight in the morning", "08:30"))
 # The intents whose one slot takes each type.
 SLOT_OF = {
     intents.LEARN_TOPIC: (intents.TOPIC_SLOT, intents.TOPIC_TYPE),
@@ -218,6 +220,10 @@ def expansions(locale: str, intent: dict) -> list[tuple[str, dict[str, str | Non
                 filled = [(text.replace("{" + slot + "}", words, 1), {**ids, slot: None})
                           for text, ids in filled
                           for words in ("short steps", "hunched", "the front")]
+                continue
+            if slot_types[slot] == intents.TIME_TYPE:  # a few times, and their values
+                filled = [(text.replace("{" + slot + "}", words, 1), {**ids, slot: value})
+                          for text, ids in filled for words, value in TIMES]
                 continue
             slot_type = types.get(slot_types[slot])
             if slot_type is None:

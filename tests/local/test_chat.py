@@ -1,12 +1,12 @@
 """The terminal chat: typed phrases through the matcher, real envelopes, the skill."""
 
 import pytest
-from transcript import settings_for_tests
+from transcript import matcher, settings_for_tests
 
-from skill.content import dialog, guide, guided
+from skill.content import dialog, guide, guided, reminders
 from skill.content import screening as words
-from skill.local.chat import Chat, main
-from skill.local.device import Device
+from skill.local.chat import Chat, local_time_zone, main
+from skill.local.device import CONSENT_PROMPT, Device
 
 
 @pytest.fixture
@@ -121,7 +121,9 @@ def run_main(lines):
         except StopIteration:
             raise EOFError from None
 
-    return main(settings_for_tests(), read=read, write=output.append), output
+    settings = settings_for_tests()
+    chat = Chat(settings, matcher=matcher())  # the matcher learns once per run
+    return main(settings, read=read, write=output.append, chat=chat), output
 
 
 def replies(output):
@@ -203,3 +205,66 @@ def test_new_user_is_a_flag_of_chat_and_speaker():
     assert cli.parser().parse_args(["chat", "--new-user"]).new_user
     assert cli.parser().parse_args(["speaker", "--new-user", "--input", "a.wav"]).new_user
     assert not cli.parser().parse_args(["chat"]).new_user
+
+
+# --- reminders: the chat plays Alexa's part in the consent step ------------------------
+
+
+def test_main_asks_for_the_permission_as_alexa_would_and_sets_the_reminder():
+    code, output = run_main(["remind me to stretch every day at 7 pm", "yes",
+                             "what reminders do I have", "stop my reminders", "quit"])
+    assert code == 0
+    asked = [line for line in output if line.startswith("alexa: ")]
+    assert asked == ["alexa: " + CONSENT_PROMPT.format(skill="Gentle Back Guide")]
+    said = replies(output)
+    assert said[1] == f"{reminders.ASK_PERMISSION} [Alexa asks for the reminders permission]"
+    assert said[2].startswith("Done. I'll remind you every day at 7 PM to do the daily")
+    assert said[3].startswith("You have one reminder from me, every day at 7 PM.")
+    assert said[4].startswith("Done. I've stopped your reminder, every day at 7 PM.")
+
+
+@pytest.mark.parametrize("answer, reply", [
+    ("no", reminders.DENIED), ("nope", reminders.DENIED), ("", reminders.NOT_ANSWERED),
+    ("purple elephants", reminders.NOT_ANSWERED)])
+def test_main_takes_no_or_nothing_as_no_reminder(answer, reply):
+    code, output = run_main(["remind me on weekdays at noon", answer, "quit"])
+    assert replies(output)[2].startswith(reply)
+
+
+def test_the_end_of_input_while_alexa_asks_is_not_answered():
+    code, output = run_main(["remind me on weekdays at noon"])
+    assert code == 0
+    assert replies(output)[-1].startswith(reminders.NOT_ANSWERED)
+
+
+@pytest.mark.parametrize("answer, status", [
+    ("yes", "ACCEPTED"), ("I approve", "ACCEPTED"), ("sure", "ACCEPTED"),
+    ("no thanks", "DENIED"), ("", "NOT_ANSWERED"), ("what", "NOT_ANSWERED")])
+def test_consent_answers(answer, status):
+    chat = Chat(settings_for_tests(), matcher=matcher())
+    chat.say("remind me on weekdays at noon")
+    reply = chat.consent(answer)
+    assert reply.request["request"]["payload"]["status"] == status
+    assert (len(chat.api.reminders_of(chat.device.user_id)) == 1) == (status == "ACCEPTED")
+
+
+def test_reminders_live_in_the_chats_own_alexa_api():
+    chat = Chat(settings_for_tests(), matcher=matcher())
+    chat.say("remind me to stretch every day at 7 pm")
+    chat.consent("yes")
+    assert [str(r) for r in chat.api.received] == [
+        f"GET /v2/devices/{chat.device.device_id}/settings/System.timeZone",
+        "POST /v1/alerts/reminders"]
+    # The permission stays: the next one is set at once.
+    assert chat.say("remind me on weekdays at noon").text().startswith("Done.")
+
+
+def test_the_chat_uses_this_computers_time_zone(tmp_path, monkeypatch):
+    monkeypatch.delenv("TZ", raising=False)  # else TZ names the zone
+    zoneinfo = tmp_path / "usr" / "share" / "zoneinfo" / "Europe"
+    zoneinfo.mkdir(parents=True)
+    (zoneinfo / "Lisbon").write_text("")
+    link = tmp_path / "localtime"
+    link.symlink_to(zoneinfo / "Lisbon")
+    assert local_time_zone(link) == "Europe/Lisbon"
+    assert local_time_zone(tmp_path / "missing") == "UTC"

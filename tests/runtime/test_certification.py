@@ -15,7 +15,8 @@ import pytest
 from transcript import Conversation, runtime_with
 
 from skill.content import screening as words
-from skill.runtime.alexa import intents
+from skill.local.alexa_api import REMINDERS_SCOPE
+from skill.runtime.alexa import intents, permissions
 from skill.runtime.alexa.speech import MAX_BREAK_MS, MAX_SPEECH_CHARS
 from skill.runtime.persistence import GuardedAdapter, SQLitePersistenceAdapter
 
@@ -47,6 +48,7 @@ STATES = {
                                  "no"], False),
     "result: help offered": (["check my back", "no", "no", "no", "no", "no", "no", "no"],
                              False),
+    "reminder offered": (["set a reminder"], False),
     "red flag: urgent": (["check my back", "no", "yes"], True),
     "red flag: reported": (["I've got a high temperature"], True),
 }
@@ -56,7 +58,8 @@ SLOTS = {intents.LEARN_TOPIC: {"topic": ("the muscle", intents.TOPIC_WHAT)},
          intents.PLAY_ROUTINE: {"routine": ("desk", "desk")},
          intents.DESCRIBE_STRETCH: {"stretch": ("bridge", "glute_bridge")},
          intents.REPORT_SYMPTOM: {"symptom": ("pregnant", "pregnant")},
-         intents.DESCRIBE_PAIN: {"pain": ("it hurts to get up", "sit_stand")}}
+         intents.DESCRIBE_PAIN: {"pain": ("it hurts to get up", "sit_stand")},
+         intents.SET_REMINDER: {"time": ("19:00", None), "recurrence": ("every day", "DAILY")}}
 # What a cleared player can still send (it sends no "nearly finished" once stopped).
 PLAYER_EVENTS = ("AudioPlayer.PlaybackStopped", "AudioPlayer.PlaybackFinished",
                  "AudioPlayer.PlaybackFailed", "System.ExceptionEncountered")
@@ -183,6 +186,9 @@ def test_the_safety_gate_in_every_state(sweep, state, intent, audio_player):
     turn = convo.say(intent, **SLOTS.get(intent, {}))
     if state in GATE_CLOSED:
         assert not plays(turn), f"{intent} played in {state}: {turn.speech}"
+        # Nor is a reminder to stretch asked for (or offered) then.
+        assert not turn.asks_for, f"{intent} asked for reminders in {state}"
+        assert "reminder to do" not in turn.speech, turn.speech
     elif intent == intents.PLAY_ROUTINE:
         assert plays(turn), turn.speech
 
@@ -255,3 +261,56 @@ def test_the_full_list_of_warning_signs_is_on_the_card(convo):
     turn = convo.hear("check my back")
     for sign in words.EMERGENCY_SIGNS + words.URGENT_SIGNS:
         assert sign in turn.card["content"]
+
+
+# --- reminders with the permission, and the answers to AskFor --------------------------
+
+REMINDER_INTENTS = (intents.SET_REMINDER, intents.LIST_REMINDERS, intents.CANCEL_REMINDERS)
+API_OUTCOMES = (None, 401, 429, 503)  # None: the API answers
+
+
+def with_api(convo, server, permission=True):
+    convo.device.api_endpoint = server.url
+    if permission:
+        convo.device.permissions.add(REMINDERS_SCOPE)
+    return convo
+
+
+@pytest.mark.parametrize("outcome", API_OUTCOMES, ids=lambda o: f"api {o or 'ok'}")
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("intent", REMINDER_INTENTS)
+def test_reminder_intents_with_the_permission_in_every_state(sweep, alexa_api, state,
+                                                            intent, outcome):
+    convo = with_api(reach(sweep, state, returning=True), alexa_api)
+    if outcome:
+        alexa_api.api.fail_next(outcome, times=3)
+    turn = convo.say(intent, **SLOTS.get(intent, {}))
+    check_response(turn)
+    check_brevity(turn, RETURNING_WORDS)
+    assert not turn.ended and not turn.asks_for
+    if state in GATE_CLOSED:
+        assert not any(r.method == "POST" for r in alexa_api.api.received), state
+
+
+CONSENT_ANSWERS = (permissions.ACCEPTED, permissions.DENIED, permissions.NOT_ANSWERED,
+                   "unavailable")
+OPEN_STATES = [name for name, (_, closed) in STATES.items() if not closed]
+
+
+@pytest.mark.parametrize("answer", CONSENT_ANSWERS)
+@pytest.mark.parametrize("state", OPEN_STATES)
+def test_every_answer_to_the_permission_question_keeps_the_rules(sweep, alexa_api, state,
+                                                                 answer):
+    convo = with_api(reach(sweep, state), alexa_api, permission=False)
+    asked = convo.say(intents.SET_REMINDER, **SLOTS[intents.SET_REMINDER])
+    assert asked.asks_for and "outputSpeech" in asked.response
+    check_response(asked)
+    check_brevity(asked, FIRST_VISIT_WORDS)
+    if answer == "unavailable":
+        turn = convo.consent(permissions.NOT_ANSWERED, code="500")
+    else:
+        turn = convo.consent(answer)
+    check_response(turn)
+    check_brevity(turn, FIRST_VISIT_WORDS)
+    created = [r for r in alexa_api.api.received if r.method == "POST"]
+    assert len(created) == (answer == permissions.ACCEPTED)

@@ -17,6 +17,7 @@ from transcript import CATALOG, Conversation, runtime_with
 import skill.runtime.memory
 from skill.content import guide
 from skill.content import guided as words
+from skill.content import reminders as reminder_words
 from skill.content import screening as screening_words
 from skill.runtime.alexa import intents
 from skill.runtime.alexa.screens import document
@@ -397,9 +398,18 @@ def test_without_audio_player_yes_and_next_go_on_and_the_last_clip_finishes(spea
         assert turn.speech == words.CLIP_QUESTION and not turn.ended
     last = speaker.say(intents.NEXT)
     assert audio_tags(last.ssml) == 1 and url("steps/daily-05.mp3") in last.ssml
-    assert last.speech == words.FINISHED.format(title=DAILY.name) and last.ended
+    # The first time, a reminder is offered at the end (then not again for a week).
+    offer = reminder_words.OFFER.format(title=DAILY.name, recurrence="every day", time="8 AM")
+    assert last.speech == f"{words.FINISHED.format(title=DAILY.name)} {offer}"
+    assert not last.ended
     memory = speaker.memory(adapter)
     assert memory["completed"] == {"daily": 1} and "playback" not in memory
+    assert memory["finished"] == [{"day": date.today().isoformat(), "id": "daily"}]
+    speaker.no()
+    speaker.say(intents.PLAY_ROUTINE)
+    for _ in range(4):
+        again = speaker.say(intents.NEXT)
+    assert again.speech == words.FINISHED.format(title=DAILY.name) and again.ended
 
 
 def test_without_audio_player_previous_and_repeat_replay_a_clip(speaker):

@@ -25,11 +25,26 @@ LIST_ROUTINES = "ListRoutinesIntent"
 DESCRIBE_STRETCH = "DescribeStretchIntent"
 CONTINUE_ROUTINE = "ContinueRoutineIntent"
 
+# Reminders (through Alexa's reminders API, with the person's permission) and progress.
+SET_REMINDER = "SetReminderIntent"
+LIST_REMINDERS = "ListRemindersIntent"
+CANCEL_REMINDERS = "CancelRemindersIntent"
+PROGRESS = "ProgressIntent"
+
 # Slots: the routine to play, the stretch to describe (ids as in skill/content/routines)
 ROUTINE_SLOT = "routine"
 ROUTINE_TYPE = "RoutineType"
 STRETCH_SLOT = "stretch"
 STRETCH_TYPE = "StretchType"
+
+# Slots of SetReminderIntent: when (Alexa's AMAZON.TIME: "19:00", or "MO", "AF", "EV",
+# "NI" for morning, afternoon, evening, night) and how often (ids of RecurrenceType).
+TIME_SLOT = "time"
+TIME_TYPE = "AMAZON.TIME"
+RECURRENCE_SLOT = "recurrence"
+RECURRENCE_TYPE = "RecurrenceType"
+DAILY, WEEKDAYS, WEEKENDS = "DAILY", "WEEKDAYS", "WEEKENDS"
+RECURRENCES = (DAILY, WEEKDAYS, WEEKENDS)
 
 # Slot of LearnTopicIntent and its type
 TOPIC_SLOT = "topic"
@@ -66,7 +81,7 @@ SHUFFLE_OFF = "AMAZON.ShuffleOffIntent"
 CUSTOM = (EXPLAIN, WHERE, WHY_TIGHT, CAUSES, WHO_CAN_HELP, LIST_CLUES, LIST_WARNING_SIGNS,
           START_SCREENING, NOT_SURE, EXPLAIN_QUESTION, REPORT_SYMPTOM, DESCRIBE_PAIN,
           GO_BACK, LEARN_TOPIC, PLAY_ROUTINE, LIST_ROUTINES, DESCRIBE_STRETCH,
-          CONTINUE_ROUTINE)
+          CONTINUE_ROUTINE, SET_REMINDER, LIST_REMINDERS, CANCEL_REMINDERS, PROGRESS)
 PLAYBACK_CONTROLS = (PAUSE, RESUME, NEXT, PREVIOUS, LOOP_ON, LOOP_OFF, SHUFFLE_ON, SHUFFLE_OFF)
 BUILT_IN = (YES, NO, HELP, REPEAT, START_OVER, STOP, CANCEL, NAVIGATE_HOME, FALLBACK, MORE,
             *PLAYBACK_CONTROLS)

@@ -4,7 +4,7 @@ An offer is saved in the session by `replies.offer` with its topic (what a yes l
 and an item (what it applies to: a routine to play, say).
 """
 
-from skill.runtime.dialog import screening
+from skill.runtime.dialog import reminders, screening
 from skill.runtime.dialog.topics import TOPICS, answer_topic
 from skill.runtime.playback import moves
 
@@ -15,6 +15,7 @@ ACCEPT = {
     "GUIDE": moves.play,
     "CONTINUE": lambda handler_input, item: moves.continue_where_left(handler_input),
     "NEXT_CLIP": lambda handler_input, item: moves.next_clip(handler_input),
+    reminders.TOPIC: lambda handler_input, item: reminders.accept_offer(handler_input, item),
 }
 
 

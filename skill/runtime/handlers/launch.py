@@ -7,6 +7,7 @@ from skill.content import guide
 from skill.content import guided as playback_words
 from skill.runtime import memory
 from skill.runtime.alexa import screens
+from skill.runtime.dialog import reminders
 from skill.runtime.dialog.replies import ask
 from skill.runtime.dialog.state import reset
 from skill.runtime.playback import moves
@@ -14,7 +15,8 @@ from skill.runtime.playback import moves
 
 class LaunchRequestHandler(AbstractRequestHandler):
     """First visit: welcome and disclaimer. Later: a short greeting, and the
-    unfinished routine if there is one."""
+    unfinished routine if there is one; else, after a routine finished today or yesterday,
+    the offer of a reminder (at most once a week)."""
 
     def can_handle(self, handler_input):
         return is_request_type("LaunchRequest")(handler_input)
@@ -31,4 +33,5 @@ class LaunchRequestHandler(AbstractRequestHandler):
         unfinished = memory.remembered(handler_input)
         if unfinished:
             return moves.offer_continue(handler_input, unfinished, *greeting)
-        return ask(handler_input, *greeting, question=guide.MENU)
+        return (reminders.offer_at_launch(handler_input, *greeting)
+                or ask(handler_input, *greeting, question=guide.MENU))

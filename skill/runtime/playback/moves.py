@@ -10,7 +10,7 @@ from skill.content import guided as words
 from skill.runtime import memory
 from skill.runtime.alexa import screens
 from skill.runtime.alexa.speech import audio, ssml
-from skill.runtime.dialog import safety
+from skill.runtime.dialog import reminders, safety
 from skill.runtime.dialog.replies import ask, offer, tell
 from skill.runtime.dialog.state import CLIP_KEY, LIST_KEY, reset, session
 from skill.runtime.playback import directives
@@ -90,8 +90,9 @@ def _play_clip(handler_input, position, *before):
     _show(handler_input, position)
     if position.is_last:
         memory.record_finished(handler_input, position.playable)
-        return tell(handler_input, *before, audio(url),
-                    words.FINISHED.format(title=position.playable.name))
+        finished = (*before, audio(url), words.FINISHED.format(title=position.playable.name))
+        return (reminders.offer_after_finish(handler_input, position.playable, *finished)
+                or tell(handler_input, *finished))
     memory.remember(handler_input, position)
     response = offer(handler_input, *before, audio(url), topic="NEXT_CLIP",
                      question=words.CLIP_QUESTION)
