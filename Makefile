@@ -13,8 +13,9 @@ PORT ?= 5000
 run: $(VENV)/.installed
 	$(PY) -m skill serve --no-verify --host $(HOST) --port $(PORT)
 
+# Every test, the slow ones included, on every core.
 test: $(VENV)/.installed node_modules/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -m "" -n auto
 	$(PY) -m ruff check .
 
 # `make test` on a minimal Debian built with debootstrap (needs root); see the script.

@@ -2,7 +2,8 @@
 
 Speaker mode hears through a computer's microphone, far less surely than Alexa does, so
 before anything with consequences it checks: a routine is confirmed before it starts, an
-answer to a safety question heard without certainty is said back, and a word naming a
+answer to a safety question heard without certainty is said back, so are words it only
+guesses a request from, and a word naming a
 warning sign is asked about rather than passed over.
 """
 
@@ -11,7 +12,8 @@ warning sign is asked about rather than passed over.
 NOT_STARTED = "All right, I won't start it."
 NOT_STARTED_QUESTION = "What would you like to do?"
 
-# An answer to a safety question heard without certainty.
+# An answer to a safety question heard without certainty, or words the guide only guessed
+# a request from ("Did you say start again from the beginning?").
 CHECK_ANSWER = "Did you say {answer}?"
 ANSWERS = {"AMAZON.YesIntent": "yes", "AMAZON.NoIntent": "no",
            "NotSureIntent": "not sure"}

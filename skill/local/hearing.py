@@ -63,6 +63,9 @@ PRONUNCIATIONS = {
     "soas": ["S OW AH S", "S OW AE Z", "S OW AE S", "S OW AH Z"],
     "glute": ["G L UW T"],
     "flexor": ["F L EH K S ER"],
+    "flexors": ["F L EH K S ER Z"],
+    "osteopath": ["AA S T IY AH P AE TH"],
+    "unpause": ["AH N P AO Z"],
     "sciatica": ["S AY AE T IH K AH"],
     "diaphragmatic": ["D AY AH F R AE G M AE T IH K"],
 }
@@ -75,6 +78,9 @@ GRAMMAR_WORDS = 4
 GRAMMAR_WORDS_WITH_A_NAME = 1
 NAMES_PER_VALUE = 4
 GRAMMAR_SLOT_TYPES = ("RoutineType", "StretchType", "TopicType")
+# Built-in slots have no values in the model: a few of the ways people say them.
+SPOKEN_EXAMPLES = {"AMAZON.TIME": ["seven pm", "eight in the morning", "half past six",
+                                   "nine thirty", "noon", "six o'clock", "seven am"]}
 # Words that name a warning sign or a condition to take care with, as heard.
 CONCERNS = re.compile(r"\b(" + "|".join(sorted(CONCERN_WORDS, key=len, reverse=True)) + r")\b")
 
@@ -111,7 +117,9 @@ def expected_sentences(model):
             for n in range(FILLS_PER_SAMPLE if names else 1):
                 filled = sample
                 for name in names:
-                    choices = values.get(types[name[1:-1]]) or ["something"]
+                    slot_type = types[name[1:-1]]
+                    choices = values.get(slot_type) or SPOKEN_EXAMPLES.get(slot_type,
+                                                                           ["something"])
                     # Different values each time, the same every run.
                     filled = filled.replace(name, choices[(n * 7 + len(sample)) % len(choices)])
                 sentences.append(filled)
@@ -193,6 +201,7 @@ class Heard:
     phrase: str | None = None     # the phrase to act on; None: not understood
     concern: str | None = None    # a warning-sign word heard, if any
     agreed: bool = False          # both decoders heard the same request
+    guess: str | None = None      # words the matcher only guessed a request from
     intents: tuple = field(default=())  # (words decoder's intent, grammar decoder's)
 
 
@@ -310,7 +319,8 @@ def as_samples(audio):
 
 def understand(matcher, words, grammar=""):
     """What to act on, from the two transcripts of one utterance: the words decoder's,
-    when the matcher finds it as the model has it; otherwise nothing (not understood)."""
+    when the matcher finds it as the model has it; a guess to ask about when the matcher
+    only learnt what it may mean; otherwise nothing (not understood)."""
     concern = CONCERNS.search(words)
     heard = Heard(words=words, grammar=grammar, concern=concern.group(1) if concern else None)
     by_words = _match(matcher, words)
@@ -320,6 +330,8 @@ def understand(matcher, words, grammar=""):
     if by_words and by_words.how in TRUSTED and by_words.intent != intents.FALLBACK:
         heard.phrase = words
         heard.agreed = heard.intents[0] == heard.intents[1]
+    elif by_words and by_words.how == "learnt" and by_words.intent != intents.FALLBACK:
+        heard.guess = words  # asked about, never acted on by itself
     return heard
 
 

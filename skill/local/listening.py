@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from skill.content import answers, guided
 from skill.content import speaker as words
+from skill.local.hearing import GRAMMAR_WORDS
 from skill.runtime.alexa import intents
 from skill.runtime.dialog.state import red_flag_found, waiting_for
 
@@ -54,9 +55,10 @@ class Listener:
         self.matcher, self.catalog = matcher, catalog
         self.pending = None  # a CONFIRM or CHECK decision awaiting yes or no
 
-    def decide(self, heard, attributes):
+    def decide(self, heard, attributes, in_session=True):
         """`heard`: a hearing.Heard; `attributes`: the session's attributes as the device
-        holds them (what the guide's last reply waits for)."""
+        holds them (what the guide's last reply waits for); `in_session`: the guide is
+        listening for an answer (outside a session, a guess is talk in the room)."""
         pending, self.pending = self.pending, None
         waiting = waiting_for(attributes)
         found = self._match(heard.phrase) if heard.phrase else None
@@ -70,6 +72,8 @@ class Listener:
                 return Decision(DECLINED, question=" ".join(
                     (words.NOT_STARTED, words.NOT_STARTED_QUESTION)))
             return Decision(NOT_UNDERSTOOD, intents.FALLBACK)
+        if (found is None or found.intent == intents.FALLBACK) and heard.guess and in_session:
+            return self._check_guess(heard.guess)
         if found is None or found.intent == intents.FALLBACK:
             return Decision(NOT_UNDERSTOOD, intents.FALLBACK)
         decision = Decision(ACT, found.intent, found.slots)
@@ -82,9 +86,25 @@ class Listener:
             question = self._confirmation(found.slots)
             if question:
                 decision.kind, decision.question = CONFIRM, question
+        elif heard.grammar and not heard.agreed and found.intent != LAUNCH and \
+                len(heard.phrase.split()) <= GRAMMAR_WORDS:
+            # A short request the grammar, which holds it, heard as something else: one of
+            # them misheard, so it is said back first.
+            decision.kind = CHECK
+            decision.question = words.CHECK_ANSWER.format(
+                answer=words.ANSWERS.get(found.intent, heard.phrase))
         if decision.kind in (CONFIRM, CHECK):
             self.pending = decision
         return decision
+
+    def _check_guess(self, said):
+        """Words the guide's model does not have, which the matcher only guessed a
+        request from: said back, and done after a yes."""
+        guess = self._match(said)
+        answer = words.ANSWERS.get(guess.intent, said)
+        self.pending = Decision(CHECK, guess.intent, guess.slots,
+                                words.CHECK_ANSWER.format(answer=answer))
+        return self.pending
 
     def _match(self, phrase):
         if self.matcher.is_launch(phrase):

@@ -21,9 +21,10 @@ from urllib.request import url2pathname
 
 from pydub import AudioSegment
 
-from skill.local.chat import Chat
+from skill.local.chat import SKILL_NAME, Chat
+from skill.local.device import CONSENT_PROMPT
 from skill.local.hearing import SAMPLE_RATE, Recogniser, as_samples
-from skill.local.listening import ACT, LAUNCH, NOT_UNDERSTOOD, Listener
+from skill.local.listening import ACT, LAUNCH, NOT_UNDERSTOOD, Decision, Listener
 from skill.runtime.playback.catalog import load_catalog
 from skill.runtime.playback.position import parse_token
 
@@ -184,10 +185,14 @@ class Speaker:
         if not heard.grammar and not heard.words:
             self.write("(nothing heard)")
             return self._record(Turn("", "nothing", None, "", None))
+        if self.chat.device.pending_request:
+            return self._consent(heard, ended)
         in_session = self.chat.device.session_id is not None
         # (After a session ends the device forgets its attributes with the next request.)
+        # A routine playing listens for its commands as an open session does.
+        listening = in_session or self.chat.device.player.activity == "PLAYING"
         decision = self.listener.decide(
-            heard, self.chat.device.attributes if in_session else {})
+            heard, self.chat.device.attributes if in_session else {}, listening)
         self.write(f"you: {heard.words or '(' + heard.grammar + ')'}  "
                    f"[{decision.kind}: {decision.intent}]")
         if decision.kind == NOT_UNDERSTOOD and not in_session:
@@ -207,19 +212,36 @@ class Speaker:
                     self.speakers.stop()
                 started = started or time.monotonic()
                 self.write("[stopped]")
+        if self.chat.device.pending_request:  # Alexa asks for the permission itself
+            self._speak(CONSENT_PROMPT.format(skill=SKILL_NAME), who="alexa")
+        return self._timed(heard.phrase or "", decision, reply, ended, recognised, skill_done,
+                           started)
+
+    def _consent(self, heard, ended):
+        """The answer to Alexa's permission question. Only a yes both decoders agree on
+        grants it; anything else is taken as no answer (Alexa would not grant it either)."""
+        recognised = time.monotonic()
+        said = heard.phrase if heard.agreed else ""
+        self.write(f"you: {heard.words or '(' + heard.grammar + ')'}  [consent: {said!r}]")
+        reply = self.chat.consent(said or "").speech
+        skill_done = time.monotonic()
+        started = self._speak(reply) if reply else None
+        return self._timed(said or "", Decision(ACT, "Connections.Response"), reply, ended,
+                           recognised, skill_done, started)
+
+    def _timed(self, heard, decision, reply, ended, recognised, skill_done, started):
         latency = started - ended if started is not None else None
         timing = (f"recognition {recognised - ended:.2f}, skill {skill_done - recognised:.2f}")
         self.write(f"  ({timing} s" + (f", reply after {latency:.2f} s)" if latency else ")"))
-        return self._record(Turn(heard.phrase or "", decision.kind, decision.intent, reply,
-                                 latency))
+        return self._record(Turn(heard, decision.kind, decision.intent, reply, latency))
 
     def _send(self, decision):
         if decision.intent == LAUNCH:
             return self.chat.send(self.chat.device.launch())
         return self.chat.send(self.chat.device.intent(decision.intent, decision.slots))
 
-    def _speak(self, text):
-        self.write(f"guide: {text}")
+    def _speak(self, text, who="guide"):
+        self.write(f"{who}: {text}")
         return self.voice.speak(text) if self.voice else time.monotonic()
 
     def _play(self, stream):

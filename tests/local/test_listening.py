@@ -9,10 +9,11 @@ is tested in tests/local/test_speaker.py.
 import pytest
 from transcript import CATALOG, matcher, settings_for_tests
 
-from skill.content import dialog, guided
+from skill.content import dialog, guided, reminders
 from skill.content import screening as words
 from skill.content import speaker as checks
-from skill.local.chat import Chat
+from skill.local.chat import SKILL_NAME, Chat
+from skill.local.device import CONSENT_PROMPT
 from skill.local.hearing import understand
 from skill.local.listening import ACT, CHECK, CONFIRM, DECLINED, NOT_UNDERSTOOD
 from skill.local.speaker import Speaker
@@ -194,3 +195,77 @@ def test_pregnancy_is_a_concern_even_when_the_grammar_heard_yes(guide):
     say(guide, "check my back")
     turn = say(guide, "i am pregnant", "yes")
     assert turn.intent == intents.REPORT_SYMPTOM
+
+
+def test_words_the_guide_only_guesses_a_request_from_are_said_back_first(guide):
+    say(guide, "open gentle back guide")
+    say(guide, "let's stretch")
+    say(guide, "yes")
+    say(guide, "next")
+    turn = say(guide, "start again from the beginning", "start over")
+    assert turn.decision == CHECK and turn.intent == intents.START_OVER
+    assert turn.reply == "Did you say start again from the beginning?"
+    assert guide.chat.device.player.token.endswith(":1")  # still the second step
+    turn = say(guide, "yes")
+    assert turn.decision == ACT and turn.intent == intents.START_OVER
+    assert guide.chat.device.player.token.endswith(":0")
+
+
+def test_a_short_request_the_grammar_heard_otherwise_is_said_back_first(guide):
+    # "what song is this", heard by the words decoder as a request of the guide's
+    say(guide, "open gentle back guide")
+    turn = say(guide, "what are the clues", "what is the psoas")
+    assert turn.decision == CHECK and turn.reply == "Did you say what are the clues?"
+    assert say(guide, "yes").intent == intents.LIST_CLUES
+    # a long request is past what the grammar holds: its disagreement says nothing
+    turn = say(guide, "what does a tight psoas cause", "what is the psoas")
+    assert turn.decision == ACT
+
+
+def test_a_guess_at_talk_in_the_room_is_asked_about_and_a_no_does_nothing(guide):
+    turn = say(guide, "let's get pizza for tea tonight", "")
+    assert turn.reply == "" and guide.chat.device.session_id is None  # not listening
+    say(guide, "open gentle back guide")
+    turn = say(guide, "let's get pizza for tea tonight", "")
+    assert turn.decision == CHECK
+    assert turn.reply == "Did you say let's get pizza for tea tonight?"
+    turn = say(guide, "no")
+    assert turn.decision == NOT_UNDERSTOOD
+    assert guide.chat.device.player.activity == "IDLE"
+
+
+def test_a_guessed_answer_to_a_safety_question_is_checked_as_an_answer(guide):
+    say(guide, "open gentle back guide")
+    say(guide, "check my back")
+    turn = say(guide, "nah not really", "")
+    assert turn.decision == CHECK and turn.reply == "Did you say no?"
+    say(guide, "yes")
+    assert guide.chat.device.attributes["screening"]["step"] == 1
+
+
+# --- Alexa's own permission question -----------------------------------------------------
+
+@pytest.fixture
+def reminding():
+    """A guide with the local reminders API, as `python -m skill speaker` runs it."""
+    chat = Chat(settings_for_tests(audio_base_url=None), matcher=matcher())
+    lines = []
+    speaker = Speaker(chat, NoRecogniser(), write=lines.append)
+    speaker.lines = lines
+    chat.send(chat.device.launch())
+    return speaker
+
+
+def test_alexa_asks_for_the_reminders_permission_out_loud_and_a_clear_yes_grants_it(reminding):
+    say(reminding, "remind me to stretch every day at seven pm")
+    assert "alexa: " + CONSENT_PROMPT.format(skill=SKILL_NAME) in reminding.lines
+    turn = say(reminding, "yes")
+    assert turn.reply.startswith("Done. I'll remind you every day at 7 PM")
+
+
+@pytest.mark.parametrize("words, grammar", [("yes", "no"), ("the kettle is boiling", None)])
+def test_a_doubtful_answer_to_alexas_question_grants_nothing(reminding, words, grammar):
+    say(reminding, "remind me to stretch every day at seven pm")
+    turn = say(reminding, words, grammar)
+    assert turn.reply.startswith(reminders.NOT_ANSWERED)
+    assert not reminding.chat.device.pending_request
