@@ -1,8 +1,10 @@
-"""Loudness normalisation and MP3 export for the two delivery profiles.
+"""Loudness fitting and MP3 export for the two delivery profiles.
 
 Alexa plays SSML <audio> clips only in one exact MP3 recipe, and long-form audio
-(routines, AudioPlayer, downloads) should match it in loudness, so both go through
-the same meter and the same limiter, and each file is encoded from PCM, never from MP3.
+(routines, AudioPlayer, downloads) is the same master in a higher bit rate, so both
+go through the same meter and the same limiter (skill.studio.master), and each file
+is encoded from PCM, never from MP3. Tags (ID3v2.4) carry the title, artist, album,
+track number and date, and on request the artwork and chapters (CHAP and CTOC).
 """
 
 import json
@@ -11,14 +13,16 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyloudnorm
 from mutagen.easyid3 import EasyID3
+from mutagen.id3 import APIC, CHAP, CTOC, ID3, TDRC, TIT2, CTOCFlags
 from mutagen.mp3 import BitrateMode, EasyMP3
 from pydub import AudioSegment
 from scipy.ndimage import minimum_filter1d
-from scipy.signal import resample_poly
+from scipy.signal import lfilter, resample_poly
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ LONG = Profile("long", 64, 24000, 1, None, True)
 # SSML <audio>: MPEG-2 layer III, 48 kbps CBR, 24 kHz mono, <= 240 s, no Xing frame.
 CLIP = Profile("clip", 48, 24000, 1, 240, False)
 
-DELIVERED_PEAK_DBTP = -1.0  # what the decoded MP3 may reach
+DELIVERED_PEAK_DBTP = -2.0  # what the decoded MP3 may reach (Amazon's ceiling for Alexa)
 # Encoding adds noise that can lift peaks; normalise leaves this much room for it.
 MP3_MARGIN_DB = 1.0
 _LOOKAHEAD_S = 0.010  # the limiter's gain moves over +-10 ms: smooth, no distortion
@@ -64,9 +68,37 @@ def _from_float(samples: np.ndarray, like: AudioSegment) -> AudioSegment:
                         channels=like.channels)
 
 
+@lru_cache(maxsize=8)
+def _k_filters(rate: int):
+    """The K-weighting of BS.1770 at this rate, as (b, a) pairs (pyloudnorm's design)."""
+    meter = pyloudnorm.Meter(rate)
+    return tuple((np.asarray(f.b), np.asarray(f.a)) for f in meter._filters.values())
+
+
 def integrated_lufs(samples: np.ndarray, rate: int) -> float:
-    """Integrated loudness (ITU-R BS.1770, gated) of float samples."""
-    return float(pyloudnorm.Meter(rate).integrated_loudness(samples))
+    """Integrated loudness (ITU-R BS.1770-4: K-weighted, 400 ms blocks every 100 ms,
+    gated at -70 LUFS and 10 LU under the ungated mean) of float samples. The same
+    figures as pyloudnorm's meter, computed in a few vectorised passes."""
+    x = samples.reshape(len(samples), -1)
+    block, step = int(0.4 * rate), int(0.1 * rate)
+    if len(x) < block:
+        return float("-inf")
+    energy = None
+    for channel in x.T:  # channel gains are 1 for mono and stereo
+        for b, a in _k_filters(rate):
+            channel = lfilter(b, a, channel)
+        power = np.concatenate(([0.0], np.cumsum(channel * channel)))
+        starts = np.arange(0, len(channel) - block + 1, step)
+        blocks = (power[starts + block] - power[starts]) / block
+        energy = blocks if energy is None else energy + blocks
+    with np.errstate(divide="ignore"):
+        loudness = -0.691 + 10 * np.log10(energy)
+    gated = energy[loudness > -70]
+    if not len(gated):
+        return float("-inf")
+    relative = -0.691 + 10 * np.log10(gated.mean()) - 10
+    gated = energy[(loudness > -70) & (loudness > relative)]
+    return float(-0.691 + 10 * np.log10(gated.mean())) if len(gated) else float("-inf")
 
 
 def _oversampled_peaks(samples: np.ndarray) -> np.ndarray:
@@ -89,18 +121,27 @@ def _limit(samples: np.ndarray, rate: int, ceiling_db: float,
 
     The needed gain is held over the window (minimum filter), then averaged with a
     Hann window of the same width: every averaged value is still at most the gain
-    each sample needs, and the gain eases in before a peak and out after it.
+    each sample needs, and the gain eases in before a peak and out after it. Only the
+    stretches around peaks over the ceiling are touched (and computed).
     """
     peaks = _oversampled_peaks(samples) if peaks is None else peaks
     needed = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(peaks, 1e-12))
+    over = np.nonzero(needed < 1.0)[0]
+    if not len(over):
+        return samples
     half = max(1, int(_LOOKAHEAD_S * rate))
-    held = minimum_filter1d(needed, 2 * half + 1, mode="nearest")
     window = np.hanning(2 * half + 3)[1:-1]
-    gain = np.convolve(np.pad(held, half, mode="edge"), window / window.sum(), mode="valid")
+    window /= window.sum()
+    gain = np.ones(len(needed))
+    for group in np.split(over, np.nonzero(np.diff(over) > 4 * half)[0] + 1):
+        lo, hi = max(0, group[0] - 3 * half), min(len(needed), group[-1] + 3 * half + 1)
+        held = minimum_filter1d(needed[lo:hi], 2 * half + 1, mode="nearest")
+        smooth = np.convolve(np.pad(held, half, mode="edge"), window, mode="valid")
+        np.minimum(gain[lo:hi], smooth, out=gain[lo:hi])
     return samples * gain.reshape(-1, *([1] * (samples.ndim - 1)))
 
 
-def _fit(x: np.ndarray, rate: int, target_lufs: float, ceiling_db: float) -> np.ndarray:
+def fit(x: np.ndarray, rate: int, target_lufs: float, ceiling_db: float) -> np.ndarray:
     """x at target_lufs with only its peaks limited to ceiling_db.
 
     Limiting lowers loudness a little, so the gain in front of the one limiter is
@@ -116,7 +157,7 @@ def _fit(x: np.ndarray, rate: int, target_lufs: float, ceiling_db: float) -> np.
         if peaks.max(initial=0.0) * scale > ceiling:
             y = _limit(y, rate, ceiling_db, peaks * scale)
         loudness = integrated_lufs(y, rate)
-        if abs(loudness - target_lufs) < 0.05:
+        if abs(loudness - target_lufs) < 0.1:
             break
         tried.append((gain, loudness))
         slope = 1.0
@@ -136,11 +177,11 @@ def _fit(x: np.ndarray, rate: int, target_lufs: float, ceiling_db: float) -> np.
 
 
 def normalise(
-    segment: AudioSegment, target_lufs: float = -16.0, peak_dbtp: float = -1.0
+    segment: AudioSegment, target_lufs: float = -14.0, peak_dbtp: float = -2.0
 ) -> AudioSegment:
     """Gain to target_lufs, limiting only the peaks to peak_dbtp less MP3_MARGIN_DB."""
     ceiling = peak_dbtp - MP3_MARGIN_DB
-    return _from_float(_fit(to_float(segment), segment.frame_rate, target_lufs, ceiling), segment)
+    return _from_float(fit(to_float(segment), segment.frame_rate, target_lufs, ceiling), segment)
 
 
 def _encode(ffmpeg: str, segment: AudioSegment, out: str, profile: Profile) -> None:
@@ -170,8 +211,36 @@ def _decode(path: str) -> tuple[np.ndarray, dict]:
     return samples.reshape(-1, int(info["channels"])), info
 
 
+def write_tags(path: str, tags: dict, picture: bytes | None = None, date: str | None = None,
+               chapters: list | None = None) -> None:
+    """ID3v2.4 tags: the easy ones (title, artist, album, tracknumber), the date (TDRC),
+    the artwork as the front cover (APIC, JPEG) and chapters: a CHAP frame per
+    (start_ms, end_ms, title) and a CTOC listing them in order."""
+    id3 = EasyID3()
+    for key, value in tags.items():
+        id3[key] = str(value)
+    id3.save(path)
+    if not (picture or date or chapters):
+        return
+    full = ID3(path)
+    if date:
+        full.add(TDRC(encoding=3, text=[date]))
+    if picture:
+        full.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="Cover", data=picture))
+    if chapters:
+        ids = [f"chp{n}" for n in range(len(chapters))]
+        full.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                      child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=["Steps"])]))
+        for ident, (start, end, title) in zip(ids, chapters, strict=True):
+            full.add(CHAP(element_id=ident, start_time=int(start), end_time=int(end),
+                          start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
+                          sub_frames=[TIT2(encoding=3, text=[title])]))
+    full.save(path, v2_version=4)
+
+
 def export_mp3(
-    segment: AudioSegment, path: str | os.PathLike, profile: Profile, tags: dict
+    segment: AudioSegment, path: str | os.PathLike, profile: Profile, tags: dict,
+    picture: bytes | None = None, date: str | None = None, chapters: list | None = None,
 ) -> None:
     """Encode to MP3 by profile, tag it, and move it into place atomically.
 
@@ -199,13 +268,10 @@ def export_mp3(
                 break
             x, rate = to_float(segment), segment.frame_rate
             ceiling = true_peak_dbtp(x, rate) - over - 0.2
-            segment = _from_float(_fit(x, rate, integrated_lufs(x, rate), ceiling), segment)
+            segment = _from_float(fit(x, rate, integrated_lufs(x, rate), ceiling), segment)
         else:
             raise ValueError(f"{path}: true peak stays {over:.2f} dB over the ceiling")
-        id3 = EasyID3()
-        for key, value in tags.items():
-            id3[key] = str(value)
-        id3.save(tmp)
+        write_tags(tmp, tags, picture, date, chapters)
         os.chmod(tmp, 0o644)  # a temporary file starts private; the library is not
         os.replace(tmp, path)
     finally:
