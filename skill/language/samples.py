@@ -6,6 +6,7 @@ follow are in model.py's docstring; tests/language enforce them.
 """
 from skill.content import answers
 from skill.runtime.alexa import intents
+
 # The ways speech recognisers write "psoas" (said "SO-us").
 PSOAS_VARIANTS = ("psoas", "so as", "so us", "so ass", "soas")
 # ---------------------------------------------------------------------------
@@ -1335,7 +1336,7 @@ BUILT_IN_SAMPLES: dict[str, list[str]] = {
         "I'm ready again", "okay carry on", "carry on now", "keep it going",
         "carry on", "carry on please", "keep going please", "go on", "continue please",
         "unpause", "I'm back", "okay I'm back",
-        "resume it", "resume please", 
+        "resume it", "resume please",
     ],
     "AMAZON.PreviousIntent": [
         "previous stretch", "the previous stretch", "previous step", "the previous step",
@@ -1362,7 +1363,7 @@ BUILT_IN_SAMPLES: dict[str, list[str]] = {
     "AMAZON.StartOverIntent": [
         "back to the beginning", "go back to the beginning", "go back to the very beginning",
         "from the very beginning", "the whole thing again",
-        "from the beginning", 
+        "from the beginning",
         "let's start again", "reset",
     ],
     "AMAZON.CancelIntent": [
