@@ -167,6 +167,8 @@ def _where(kind, document, path):
     path = list(path)
     if len(path) < 2:
         return f"the {kind} file"
+    if not isinstance(path[1], int):  # not a routine or a stretch: the cues
+        return f"the {kind} file ({'/'.join(map(str, path))})"
     item = document[path[0]][path[1]]
     name = item.get("id") if isinstance(item, dict) else None
     where = f'{kind} "{name}"' if name else f"{kind} {path[1] + 1}"

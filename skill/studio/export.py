@@ -266,7 +266,7 @@ def export_mp3(
             over = true_peak_dbtp(decoded, int(info["sample_rate"])) - DELIVERED_PEAK_DBTP
             if over <= 0:
                 break
-            x, rate = to_float(segment), segment.frame_rate
+            x, rate = to_float(segment), segment.frame_rate  # rare: the master leaves room
             ceiling = true_peak_dbtp(x, rate) - over - 0.2
             segment = _from_float(fit(x, rate, integrated_lufs(x, rate), ceiling), segment)
         else:

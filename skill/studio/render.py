@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from skill.content import guide
-from skill.runtime.library import SET_ASIDE_SUFFIX
+from skill.runtime.library import SET_ASIDE_SUFFIX, chapters_file
 from skill.runtime.settings import AUDIO_DIR
 from skill.studio import artwork, export, library, master, sounds
 from skill.studio.assemble import assemble
@@ -154,7 +154,7 @@ def render_track(script, number, staging):
         "id": script.id, "title": script.title, "kind": script.kind,
         "description": script.description, "track_number": number,
         "file": path.name, "captions": f"{script.id}.vtt",
-        "chapters": library.chapters_file(script.id), "profile": profile.name,
+        "chapters": chapters_file(script.id), "profile": profile.name,
         "mime_type": "audio/mpeg", "duration_ms": duration_ms,
         "bytes": path.stat().st_size, "sha256": library.sha256_of(path),
         "script_hash": script.hash, "render_version": RENDER_VERSION,

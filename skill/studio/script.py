@@ -92,11 +92,11 @@ class Script:
     @property
     def speech(self):
         """Every distinct line to synthesise, in order."""
-        lines = []
+        lines = {}
         for e in self.events:
             texts = [e.text] if isinstance(e, Say) else [t for _, t in getattr(e, "cues", ())]
-            lines += [t for t in texts if t not in lines]
-        return lines
+            lines.update(dict.fromkeys(texts))
+        return list(lines)
 
 
 class Turns:

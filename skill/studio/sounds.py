@@ -78,7 +78,7 @@ BED_LOOP_S = 30
 # (frequency Hz, amplitude, swell period s): periods divide the loop, so it repeats.
 _BED_NOTES = ((196.0, 0.45, 15.0), (261.63, 1.0, 10.0), (329.63, 0.55, 7.5),
               (392.0, 0.7, 6.0), (523.25, 0.25, 30.0))
-_BED_DETUNE_HZ = 0.2  # a second voice on each note, a beat slow enough to shimmer
+_BED_DETUNE_HZ = 0.2  # a quieter second voice on each note: a slow, shallow shimmer
 _BED_NOISE_DB = -14.0  # the breath, under the chord
 BED_BAND_HZ = (150.0, 1000.0)
 
@@ -96,10 +96,10 @@ def bed_loop(frame_rate: int = 24000, seed: int = 11) -> np.ndarray:
     rng = np.random.default_rng(seed)
     out = np.zeros(n)
     for freq, amp, period in _BED_NOTES:
-        swell = 0.65 + 0.35 * np.sin(2 * np.pi * t / period + rng.uniform(0, 2 * np.pi))
-        for f in (freq - _BED_DETUNE_HZ / 2, freq + _BED_DETUNE_HZ / 2):
+        swell = 0.85 + 0.15 * np.sin(2 * np.pi * t / period + rng.uniform(0, 2 * np.pi))
+        for f, share in ((freq, 1.0), (freq + _BED_DETUNE_HZ, 0.25)):
             phase = rng.uniform(0, 2 * np.pi)
-            out += 0.5 * amp * swell * np.sin(2 * np.pi * _on_loop(f) * t + phase)
+            out += share * amp * swell * np.sin(2 * np.pi * _on_loop(f) * t + phase)
     out /= np.sqrt(np.mean(out**2))
     # The breath: white noise shaped in the frequency domain, which keeps it periodic.
     spectrum = np.fft.rfft(rng.standard_normal(n))
@@ -108,7 +108,7 @@ def bed_loop(frame_rate: int = 24000, seed: int = 11) -> np.ndarray:
     spectrum *= ((freqs > low * 1.3) & (freqs < high * 0.8)) / np.sqrt(np.maximum(freqs, 1))
     noise = np.fft.irfft(spectrum, n)
     noise *= 10 ** (_BED_NOISE_DB / 20) / np.sqrt(np.mean(noise**2))
-    out += noise * (0.75 + 0.25 * np.sin(2 * np.pi * t / 5.0))
+    out += noise * (0.9 + 0.1 * np.sin(2 * np.pi * t / 5.0))
     # Gentle band limits, applied around the loop (through the FFT, so still seamless).
     spectrum = np.fft.rfft(out)
     spectrum *= 1 / np.sqrt(1 + (low / np.maximum(freqs, 1e-3)) ** 4)
