@@ -133,7 +133,8 @@ def main(argv=None):
           f"{'P.808':>5} {'wpm (speech)':>13} {'synth RTF':>9}")
     for r in results:
         d = r["dnsmos"]
-        label = f"{r['engine']['engine']} {r['engine']['settings'].get('speed') or r['engine']['settings'].get('length_scale') or ''}"
+        settings = r["engine"]["settings"]
+        label = f"{r['engine']['engine']} {settings.get('speed') or settings.get('length_scale')}"
         print(f"{label:24} {100 * r['recognition']:10.1f}% {d['ovrl']:11.2f} "
               f"{d['sig']:5.2f} {d['bak']:5.2f} {d['p808']:5.2f} "
               f"{r['wpm_speech_median']:6.1f} ({r['wpm_speech_range'][0]:.0f}-"

@@ -25,7 +25,7 @@ from skill.studio.script import Chime, Hold, Mark, Pause, Say
 FRAME_RATE = 24000
 CHIME_CAPTION = "(soft chime)"
 CHIME_CAPTION_MS = 1500
-COMMA_MS = 400          # at a comma, semicolon or colon: inside the 300-600 ms asked for
+COMMA_MS = 320          # at a comma, semicolon or colon (heard: this and the margins below)
 SENTENCE_MS = 700       # between two sentences of one line
 LEAD_IN_MS = 30         # kept before the first sound of a phrase...
 TAIL_MS = 60            # ...and after its last

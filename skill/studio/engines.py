@@ -93,7 +93,7 @@ class HibariEngine(Engine):
 
     name = "hibari"
     respelling = "psoas"  # said right as it is written
-    SPEED = 0.66
+    SPEED = 0.64
     SEED = 0
     _loaded = {}  # voice -> Hibari: loading takes ~0.5 s, so once per process
 

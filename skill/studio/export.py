@@ -115,30 +115,58 @@ def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
     return float(20 * np.log10(peak)) if peak > 0 else float("-inf")
 
 
-def _limit(samples: np.ndarray, rate: int, ceiling_db: float,
-           peaks: np.ndarray | None = None) -> np.ndarray:
-    """Pull only the peaks down to the ceiling, with a smooth look-ahead gain.
-
-    The needed gain is held over the window (minimum filter), then averaged with a
-    Hann window of the same width: every averaged value is still at most the gain
-    each sample needs, and the gain eases in before a peak and out after it. Only the
-    stretches around peaks over the ceiling are touched (and computed).
-    """
-    peaks = _oversampled_peaks(samples) if peaks is None else peaks
-    needed = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(peaks, 1e-12))
+def _smooth_gain(needed: np.ndarray, rate: int) -> np.ndarray:
+    """A gain no higher than `needed` anywhere, held over the look-ahead window (minimum
+    filter), then averaged with a Hann window of the same width: every averaged value
+    is still at most the gain each sample needs, and the gain eases in before a peak
+    and out after it. Only the stretches around samples that need < 1 are computed."""
+    gain = np.ones(len(needed))
     over = np.nonzero(needed < 1.0)[0]
     if not len(over):
-        return samples
+        return gain
     half = max(1, int(_LOOKAHEAD_S * rate))
     window = np.hanning(2 * half + 3)[1:-1]
     window /= window.sum()
-    gain = np.ones(len(needed))
     for group in np.split(over, np.nonzero(np.diff(over) > 4 * half)[0] + 1):
         lo, hi = max(0, group[0] - 3 * half), min(len(needed), group[-1] + 3 * half + 1)
         held = minimum_filter1d(needed[lo:hi], 2 * half + 1, mode="nearest")
         smooth = np.convolve(np.pad(held, half, mode="edge"), window, mode="valid")
         np.minimum(gain[lo:hi], smooth, out=gain[lo:hi])
+    return gain
+
+
+def _limit(samples: np.ndarray, rate: int, ceiling_db: float,
+           peaks: np.ndarray | None = None) -> np.ndarray:
+    """Pull only the peaks down to the ceiling, with a smooth look-ahead gain."""
+    peaks = _oversampled_peaks(samples) if peaks is None else peaks
+    needed = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(peaks, 1e-12))
+    gain = _smooth_gain(needed, rate)
     return samples * gain.reshape(-1, *([1] * (samples.ndim - 1)))
+
+
+def _decoder_delay(source: np.ndarray, decoded: np.ndarray, rate: int) -> int:
+    """How many samples the decoded MP3 lags its source (encoder and decoder delay, when
+    no Xing frame lets the decoder trim it), found by cross-correlation."""
+    n = min(len(source), len(decoded), 10 * rate)
+    a, b = source[:n], decoded[:n]
+    size = 1 << (2 * n - 1).bit_length()
+    corr = np.fft.irfft(np.fft.rfft(b, size) * np.conj(np.fft.rfft(a, size)), size)
+    lags = np.concatenate([corr[: rate // 5], corr[-(rate // 5):]])  # +-200 ms
+    best = int(np.argmax(lags))
+    return best if best < rate // 5 else best - 2 * (rate // 5)
+
+
+def _pull_mp3_overs(x: np.ndarray, decoded: np.ndarray, rate: int, ceiling_db: float):
+    """x with its gain lowered just where its MP3 went over `ceiling_db`, by as much as it
+    went over: coding noise lifts peaks in a few places, so only those places move."""
+    mono, out = x[:, 0], decoded[:, 0]
+    delay = _decoder_delay(mono, out, rate)
+    peaks = _oversampled_peaks(out)
+    aligned = np.zeros(len(mono))
+    start, stop = max(0, delay), min(len(out), delay + len(mono))
+    aligned[start - delay: stop - delay] = peaks[start:stop]
+    needed = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(aligned, 1e-12))
+    return x * _smooth_gain(needed, rate).reshape(-1, 1)
 
 
 def fit(x: np.ndarray, rate: int, target_lufs: float, ceiling_db: float) -> np.ndarray:
@@ -266,9 +294,13 @@ def export_mp3(
             over = true_peak_dbtp(decoded, int(info["sample_rate"])) - DELIVERED_PEAK_DBTP
             if over <= 0:
                 break
-            x, rate = to_float(segment), segment.frame_rate  # rare: the master leaves room
-            ceiling = true_peak_dbtp(x, rate) - over - 0.2
-            segment = _from_float(fit(x, rate, integrated_lufs(x, rate), ceiling), segment)
+            x, rate = to_float(segment), segment.frame_rate
+            if int(info["sample_rate"]) == rate and decoded.shape[1] == x.shape[1]:
+                segment = _from_float(_pull_mp3_overs(x, decoded, rate,
+                                                      DELIVERED_PEAK_DBTP - 0.3), segment)
+            else:  # another rate: pull every peak down by the overshoot instead
+                ceiling = true_peak_dbtp(x, rate) - over - 0.2
+                segment = _from_float(_limit(x, rate, ceiling), segment)
         else:
             raise ValueError(f"{path}: true peak stays {over:.2f} dB over the ceiling")
         write_tags(tmp, tags, picture, date, chapters)

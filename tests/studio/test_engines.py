@@ -8,14 +8,13 @@ import pytest
 import requests
 from pydub.generators import Sine
 
-from skill.studio import engines
-from skill.studio import measure
+from skill.studio import engines, measure
 from skill.studio.engines import (
-    HibariEngine,
     EngineUnavailable,
     EspeakEngine,
     FallbackEngine,
     GttsEngine,
+    HibariEngine,
     PiperEngine,
     available_engines,
     get_engine,
