@@ -90,6 +90,7 @@ class StageClock:
         self._wrap(render_module, "assemble", "assembly+synthesis")
         self._wrap(master, "master", "mastering")
         self._wrap(export, "export_mp3", "export")
+        self._wrap(export, "pull_coding_overs", "export")
         return self
 
     def __exit__(self, *exc):

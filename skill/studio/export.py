@@ -22,7 +22,7 @@ from mutagen.id3 import APIC, CHAP, CTOC, ID3, TDRC, TIT2, CTOCFlags
 from mutagen.mp3 import BitrateMode, EasyMP3
 from pydub import AudioSegment
 from scipy.ndimage import minimum_filter1d
-from scipy.signal import lfilter, resample_poly
+from scipy.signal import firwin, lfilter, upfirdn
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ DELIVERED_PEAK_DBTP = -2.0  # what the decoded MP3 may reach (Amazon's ceiling f
 # Encoding adds noise that can lift peaks; normalise leaves this much room for it.
 MP3_MARGIN_DB = 1.0
 _LOOKAHEAD_S = 0.010  # the limiter's gain moves over +-10 ms: smooth, no distortion
-_ENCODE_TRIES = 4
+_ENCODE_TRIES = 8
+_RESERVOIR_TRIES = 3  # tries with LAME's bit reservoir (better sound) before going without
 # Encoder padding and the last partial frame move a constant rate's average a little.
 CBR_TOLERANCE = 0.03
 
@@ -101,11 +102,45 @@ def integrated_lufs(samples: np.ndarray, rate: int) -> float:
     return float(-0.691 + 10 * np.log10(gated.mean())) if len(gated) else float("-inf")
 
 
-def _oversampled_peaks(samples: np.ndarray) -> np.ndarray:
-    """Per input frame, the largest |value| of the 4x oversampled signal (all channels)."""
+@lru_cache(maxsize=1)
+def _interpolator():
+    """The 4x interpolation filter of scipy's resample_poly (81 taps, Kaiser 5.0)."""
+    return firwin(81, 0.25, window=("kaiser", 5.0)) * 4
+
+
+_TP_BLOCK = 8192
+_TP_MARGIN = 48  # samples of context each side of a block: more than half the filter
+# Between its samples, band-limited sound rises less than this over its largest sample:
+# blocks whose samples stay this far under what matters are not oversampled.
+_TP_HEADROOM_DB = 3.0
+
+
+def _oversampled_peaks(samples: np.ndarray, floor: float | None = None) -> np.ndarray:
+    """Per input frame, the largest |value| of the 4x oversampled signal (all channels).
+
+    Only blocks whose samples reach within _TP_HEADROOM_DB of `floor` (by default the
+    loudest sample) are oversampled; elsewhere the samples stand for themselves, being
+    far under anything that decides a true peak or a limiter's gain."""
     x = samples.reshape(len(samples), -1)
-    up = np.abs(resample_poly(x, 4, 1, axis=0)).max(axis=1)
-    return up[: 4 * len(x)].reshape(len(x), 4).max(axis=1)
+    out = np.abs(x).max(axis=1) if len(x) else np.zeros(0)
+    if not len(out):
+        return out
+    floor = out.max() if floor is None else floor
+    blocks = -(-len(out) // _TP_BLOCK)
+    padded = np.zeros(blocks * _TP_BLOCK)
+    padded[: len(out)] = out
+    hot = padded.reshape(blocks, _TP_BLOCK).max(axis=1) >= floor * 10 ** (-_TP_HEADROOM_DB / 20)
+    taps, delay = _interpolator(), 40  # (81 - 1) / 2 taps at the 4x rate
+    for b in np.nonzero(hot)[0]:
+        start, end = b * _TP_BLOCK, min(len(x), (b + 1) * _TP_BLOCK)
+        lo, hi = max(0, start - _TP_MARGIN), min(len(x), end + _TP_MARGIN)
+        up = np.abs(upfirdn(taps, x[lo:hi], up=4, axis=0)).max(axis=1)
+        up = up[delay: delay + 4 * (hi - lo)]
+        frames = np.zeros(4 * (hi - lo))
+        frames[: len(up)] = up
+        frames = frames.reshape(hi - lo, 4).max(axis=1)
+        np.maximum(out[start:end], frames[start - lo: end - lo], out=out[start:end])
+    return out
 
 
 def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
@@ -138,7 +173,8 @@ def _smooth_gain(needed: np.ndarray, rate: int) -> np.ndarray:
 def _limit(samples: np.ndarray, rate: int, ceiling_db: float,
            peaks: np.ndarray | None = None) -> np.ndarray:
     """Pull only the peaks down to the ceiling, with a smooth look-ahead gain."""
-    peaks = _oversampled_peaks(samples) if peaks is None else peaks
+    if peaks is None:
+        peaks = _oversampled_peaks(samples, floor=10 ** (ceiling_db / 20))
     needed = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(peaks, 1e-12))
     gain = _smooth_gain(needed, rate)
     return samples * gain.reshape(-1, *([1] * (samples.ndim - 1)))
@@ -161,7 +197,7 @@ def _pull_mp3_overs(x: np.ndarray, decoded: np.ndarray, rate: int, ceiling_db: f
     went over: coding noise lifts peaks in a few places, so only those places move."""
     mono, out = x[:, 0], decoded[:, 0]
     delay = _decoder_delay(mono, out, rate)
-    peaks = _oversampled_peaks(out)
+    peaks = _oversampled_peaks(out, floor=10 ** (ceiling_db / 20))
     aligned = np.zeros(len(mono))
     start, stop = max(0, delay), min(len(out), delay + len(mono))
     aligned[start - delay: stop - delay] = peaks[start:stop]
@@ -176,7 +212,7 @@ def fit(x: np.ndarray, rate: int, target_lufs: float, ceiling_db: float) -> np.n
     found by a secant search instead of limiting again and again.
     """
     gain = target_lufs - integrated_lufs(x, rate)
-    peaks = _oversampled_peaks(x)  # once: they scale with the gain
+    peaks = _oversampled_peaks(x, floor=0.0)  # every block, once: they scale with the gain
     ceiling = 10 ** (ceiling_db / 20)
     tried: list[tuple[float, float]] = []
     for _ in range(8):
@@ -212,12 +248,16 @@ def normalise(
     return _from_float(fit(to_float(segment), segment.frame_rate, target_lufs, ceiling), segment)
 
 
-def _encode(ffmpeg: str, segment: AudioSegment, out: str, profile: Profile) -> None:
+def _encode(ffmpeg: str, segment: AudioSegment, out: str, profile: Profile,
+            reservoir: bool = True) -> None:
+    """Encode with LAME. Without its bit reservoir every frame is coded from its own
+    bits, so a change to the source moves the coding noise only around that change."""
     cmd = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
            "-f", "s16le", "-ar", str(segment.frame_rate), "-ac", str(segment.channels),
            "-i", "pipe:0",
            "-ac", str(profile.channels), "-ar", str(profile.frame_rate),
            "-codec:a", "libmp3lame", "-b:a", f"{profile.bitrate_kbps}k",
+           "-reservoir", "1" if reservoir else "0",
            "-write_xing", "1" if profile.xing else "0",
            "-id3v2_version", "0",  # tags are added afterwards, without re-encoding
            "-f", "mp3", out]  # fmt: skip
@@ -266,6 +306,29 @@ def write_tags(path: str, tags: dict, picture: bytes | None = None, date: str | 
     full.save(path, v2_version=4)
 
 
+def pull_coding_overs(samples: np.ndarray, rate: int, profile: Profile) -> np.ndarray:
+    """A mastered track with the moments its MP3 would lift over the ceiling already
+    pulled down: it is encoded once as a whole and decoded, and only where the decoded
+    sound went over is the source lowered. Its step clips are then cut from it, and most
+    of them encode right the first time."""
+    ffmpeg = _tool("ffmpeg")
+    fd, tmp = tempfile.mkstemp(prefix=".probe.", suffix=".mp3")
+    os.close(fd)
+    try:
+        _encode(ffmpeg, _from_float(samples.reshape(-1, 1), _mono(rate)), tmp, profile)
+        decoded, info = _decode(tmp)
+    finally:
+        os.remove(tmp)
+    if int(info["sample_rate"]) != rate or true_peak_dbtp(decoded, rate) <= DELIVERED_PEAK_DBTP:
+        return samples
+    return _pull_mp3_overs(samples.reshape(-1, 1), decoded, rate,
+                           DELIVERED_PEAK_DBTP - 0.5)[:, 0]
+
+
+def _mono(rate):
+    return AudioSegment.silent(0, frame_rate=rate).set_channels(1).set_sample_width(2)
+
+
 def export_mp3(
     segment: AudioSegment, path: str | os.PathLike, profile: Profile, tags: dict,
     picture: bytes | None = None, date: str | None = None, chapters: list | None = None,
@@ -288,18 +351,27 @@ def export_mp3(
     fd, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".part")
     os.close(fd)
     try:
-        for _ in range(_ENCODE_TRIES):
-            _encode(ffmpeg, segment, tmp, profile)
+        for attempt in range(_ENCODE_TRIES):
+            # With the bit reservoir, a change anywhere moves the coding noise of all that
+            # follows, so a long file can go over again somewhere new at every try; without
+            # it, pulling down the places that went over settles in a try or two.
+            reservoir = attempt < _RESERVOIR_TRIES
+            _encode(ffmpeg, segment, tmp, profile, reservoir=reservoir)
             decoded, info = _decode(tmp)
             over = true_peak_dbtp(decoded, int(info["sample_rate"])) - DELIVERED_PEAK_DBTP
             if over <= 0:
                 break
             x, rate = to_float(segment), segment.frame_rate
-            if int(info["sample_rate"]) == rate and decoded.shape[1] == x.shape[1]:
+            same = int(info["sample_rate"]) == rate and decoded.shape[1] == x.shape[1]
+            if same and attempt < _ENCODE_TRIES - 2:
+                # Where the MP3 went over, the source is pulled down that far and a little
+                # more each time (coding noise moves a little from one encoding to the next).
+                tries = attempt if reservoir else attempt - _RESERVOIR_TRIES
+                margin = 0.5 + 0.25 * tries
                 segment = _from_float(_pull_mp3_overs(x, decoded, rate,
-                                                      DELIVERED_PEAK_DBTP - 0.3), segment)
-            else:  # another rate: pull every peak down by the overshoot instead
-                ceiling = true_peak_dbtp(x, rate) - over - 0.2
+                                                      DELIVERED_PEAK_DBTP - margin), segment)
+            else:  # still over: every peak comes down by the overshoot
+                ceiling = true_peak_dbtp(x, rate) - over - 0.3
                 segment = _from_float(_limit(x, rate, ceiling), segment)
         else:
             raise ValueError(f"{path}: true peak stays {over:.2f} dB over the ceiling")

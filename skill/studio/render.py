@@ -140,6 +140,7 @@ def render_track(script, number, staging):
     assembled = assemble(script, lambda text: cache.synthesize(engine, text))
     rate = assembled.frame_rate
     mastered = master.master(assembled.samples, rate, bed=script.kind in BED_KINDS)
+    mastered = export.pull_coding_overs(mastered, rate, STEP_PROFILE)
     timeline = assembled.timeline
     if script.kind == "routine":
         timeline = _export_steps(script, assembled, mastered, staging, number)
