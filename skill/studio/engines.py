@@ -86,9 +86,10 @@ class HibariEngine(Engine):
     ships inside the wheel, so it runs offline with nothing to download.
 
     It reads "psoas" as sˈOəs by itself. Its noise component is seeded, so the same
-    text always gives the same audio. SPEED 0.86 (1.0 is the teacher's pace) puts the
-    guide's phrases at about 130 words a minute of speech, which the pauses at commas
-    bring to about 125 inside sentences (bench/voices.py measures both).
+    text always gives the same audio. At 1.0 (the teacher's pace) it speaks at about 190
+    words a minute; SPEED slows it so that, with the pauses the assembly sets at commas,
+    the guide runs at 120-130 words a minute inside sentences (bench/voices.py measures
+    the pace, tests/studio/test_audio_library.py the library).
     """
 
     name = "hibari"

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pyloudnorm
 from mutagen.easyid3 import EasyID3
 from mutagen.id3 import APIC, CHAP, CTOC, ID3, TDRC, TIT2, CTOCFlags
 from mutagen.mp3 import BitrateMode, EasyMP3
 from pydub import AudioSegment
-from scipy.ndimage import minimum_filter1d
-from scipy.signal import firwin, lfilter, upfirdn
+
+# scipy and pyloudnorm are imported where they are used: they take a second or two to
+# load, and a render with nothing to do never needs them.
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ def _from_float(samples: np.ndarray, like: AudioSegment) -> AudioSegment:
 @lru_cache(maxsize=8)
 def _k_filters(rate: int):
     """The K-weighting of BS.1770 at this rate, as (b, a) pairs (pyloudnorm's design)."""
+    import pyloudnorm
+
     meter = pyloudnorm.Meter(rate)
     return tuple((np.asarray(f.b), np.asarray(f.a)) for f in meter._filters.values())
 
@@ -80,6 +82,8 @@ def integrated_lufs(samples: np.ndarray, rate: int) -> float:
     """Integrated loudness (ITU-R BS.1770-4: K-weighted, 400 ms blocks every 100 ms,
     gated at -70 LUFS and 10 LU under the ungated mean) of float samples. The same
     figures as pyloudnorm's meter, computed in a few vectorised passes."""
+    from scipy.signal import lfilter
+
     x = samples.reshape(len(samples), -1)
     block, step = int(0.4 * rate), int(0.1 * rate)
     if len(x) < block:
@@ -105,6 +109,8 @@ def integrated_lufs(samples: np.ndarray, rate: int) -> float:
 @lru_cache(maxsize=1)
 def _interpolator():
     """The 4x interpolation filter of scipy's resample_poly (81 taps, Kaiser 5.0)."""
+    from scipy.signal import firwin
+
     return firwin(81, 0.25, window=("kaiser", 5.0)) * 4
 
 
@@ -130,6 +136,8 @@ def _oversampled_peaks(samples: np.ndarray, floor: float | None = None) -> np.nd
     padded = np.zeros(blocks * _TP_BLOCK)
     padded[: len(out)] = out
     hot = padded.reshape(blocks, _TP_BLOCK).max(axis=1) >= floor * 10 ** (-_TP_HEADROOM_DB / 20)
+    from scipy.signal import upfirdn
+
     taps, delay = _interpolator(), 40  # (81 - 1) / 2 taps at the 4x rate
     for b in np.nonzero(hot)[0]:
         start, end = b * _TP_BLOCK, min(len(x), (b + 1) * _TP_BLOCK)
@@ -159,6 +167,8 @@ def _smooth_gain(needed: np.ndarray, rate: int) -> np.ndarray:
     over = np.nonzero(needed < 1.0)[0]
     if not len(over):
         return gain
+    from scipy.ndimage import minimum_filter1d
+
     half = max(1, int(_LOOKAHEAD_S * rate))
     window = np.hanning(2 * half + 3)[1:-1]
     window /= window.sum()

@@ -15,8 +15,6 @@ import re
 from collections import Counter
 
 import numpy as np
-import pyloudnorm
-from scipy.signal import resample_poly
 
 BLOCK_S = 0.1
 
@@ -29,6 +27,8 @@ def integrated_lufs(samples, rate):
 
 def _short_term(samples, rate, window_s=3.0, hop_s=0.1):
     """Short-term loudness (3 s windows every 100 ms), K-weighted, in LUFS."""
+    import pyloudnorm
+
     meter = pyloudnorm.Meter(rate)
     weighted = samples.astype(np.float64)
     for _, stage in meter._filters.items():  # the K-weighting pyloudnorm applies
@@ -57,6 +57,8 @@ def loudness_range(samples, rate):
 
 
 def true_peak_dbtp(samples):
+    from scipy.signal import resample_poly
+
     up = np.abs(resample_poly(samples, 4, 1))
     peak = float(up.max(initial=0.0))
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
@@ -155,6 +157,8 @@ def to_16k(samples, rate):
     if rate == RECOGNISER_RATE:
         return samples
     from math import gcd
+
+    from scipy.signal import resample_poly
 
     g = gcd(rate, RECOGNISER_RATE)
     return resample_poly(samples, RECOGNISER_RATE // g, rate // g)

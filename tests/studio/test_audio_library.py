@@ -13,9 +13,12 @@ them fails here even while it stays inside the limits (the README shows the tabl
 and the step clips' level steps, for copying in after a render meant to change them.
 """
 
+import hashlib
 import io
 import json
+import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -209,6 +212,28 @@ def test_print_the_table(delivered):
 
 def test_library_has_no_problems():
     assert library_problems(AUDIO) == []
+
+
+def test_a_render_with_nothing_changed_keeps_every_file_in_under_3_s(tmp_path):
+    """On a copy of the library: every track kept, nothing synthesised, the same bytes."""
+    from skill.studio.render import render
+
+    copy = tmp_path / "audio"
+    shutil.copytree(AUDIO, copy)
+
+    def digests():
+        return {p.relative_to(copy): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(copy.rglob("*")) if p.is_file()}
+
+    before = digests()
+    started = time.perf_counter()
+    report = render(out_dir=copy, cache_dir=tmp_path / "tts", base_url=LIBRARY["base_url"],
+                    progress=False, log=lambda *args: None)
+    elapsed = time.perf_counter() - started
+    assert (report.rendered, report.lines_synthesised) == ([], 0)
+    assert sorted(report.reused) == sorted(TRACKS)
+    assert digests() == before
+    assert elapsed < 3.0, f"{elapsed:.2f} s"
 
 
 def test_library_is_up_to_date_with_the_scripts(scripts):
