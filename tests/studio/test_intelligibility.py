@@ -27,8 +27,8 @@ the words a re-render of a changed line can move a short track. Misses are mostl
 uncommon words a general model lacks or mishears ("psoas", "constructive rest").
 The controls show the measure means something: the same 60 s of stretch-knee-to-chest
 played backwards and cut at the same times scored 0.078, and with every spoken cue
-muted 0.000 (a check that silence is not heard as words). Recognition takes up to half a minute of CPU a
-track, so the tracks are recognised two at a time, once per test run.
+muted 0.000 (a check that silence is not heard as words). Recognition takes up to half
+a minute of CPU a track, so the tracks are recognised two at a time, once per test run.
 """
 
 import multiprocessing
