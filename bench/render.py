@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/render.py             # the figures (a full render: ~2 minutes)
+    .venv/bin/python bench/render.py             # the figures (a full render: a few minutes)
     .venv/bin/python bench/render.py --json      # the same figures as one JSON object
     .venv/bin/python bench/render.py --keep      # keep the rendered library and cache
     .venv/bin/python bench/render.py --jobs 1    # one worker process instead of one per core
@@ -10,15 +10,17 @@ Run from the repository root:
 What it measures:
 
 1. A full render of the whole library (every routine, stretch and guide track)
-   with Piper, from an EMPTY TTS cache, into a temporary folder, one worker per
-   core. Reported: the audio's duration, the wall time, the work time summed
-   over the workers (synthesis, assembly, normalisation and MP3 export of each
-   track), and the real-time factor (time / audio duration) on both. The goal
-   is a real-time factor of at most 0.1 on 2 cores.
+   with the default voice (hibari; --engine to choose), from an EMPTY TTS cache,
+   into a temporary folder, one worker per core. Reported: the audio's duration,
+   the wall time, the work time summed over the workers (synthesis, assembly,
+   mastering and MP3 export of each track), and the real-time factor (time /
+   audio duration) on both. The goal is a real-time factor of at most 0.1 on 2
+   cores.
    When worker processes are forked (Linux), the work is also broken down:
-   synthesis (Piper, through the cache; the voice model loads on each worker's
-   first line), assembly without synthesis, loudness normalisation, and MP3
-   export (encode, decode to check the true peak, tag), and the rest (hashing).
+   synthesis (through the cache; the voice model loads on each worker's first
+   line), assembly without synthesis, mastering (compression, loudness, limiter,
+   bed), and MP3 export (encode, decode to check the true peak, tag), and the
+   rest (hashing, the cover art).
 2. A render of the same library again with nothing changed: every track is
    checked and kept, nothing is synthesised. The goal is under 3 s.
 
@@ -43,15 +45,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from skill.studio import cache as cache_module  # noqa: E402
-from skill.studio import export  # noqa: E402
+from skill.studio import export, master  # noqa: E402
 from skill.studio import render as render_module  # noqa: E402
-from skill.studio.engines import get_engine  # noqa: E402
+from skill.studio.engines import DEFAULT, get_engine  # noqa: E402
 from skill.studio.script import all_scripts  # noqa: E402
 
 BASE_URL = "https://example.test/audio/"
 RTF_GOAL = 0.1
 NO_CHANGE_GOAL_S = 3.0
-STAGES = ("synthesis", "assembly", "normalise", "export")
+STAGES = ("synthesis", "assembly", "mastering", "export")
 
 
 # --- timing inside the worker processes -------------------------------------------------
@@ -86,8 +88,9 @@ class StageClock:
     def __enter__(self):
         self._wrap(cache_module.TtsCache, "synthesize", "synthesis")
         self._wrap(render_module, "assemble", "assembly+synthesis")
-        self._wrap(export, "normalise", "normalise")
+        self._wrap(master, "master", "mastering")
         self._wrap(export, "export_mp3", "export")
+        self._wrap(export, "pull_coding_overs", "export")
         return self
 
     def __exit__(self, *exc):
@@ -103,35 +106,35 @@ class StageClock:
         synthesis = sums.get("synthesis", 0.0)
         return {"synthesis": synthesis,
                 "assembly": sums.get("assembly+synthesis", 0.0) - synthesis,
-                "normalise": sums.get("normalise", 0.0),
+                "mastering": sums.get("mastering", 0.0),
                 "export": sums.get("export", 0.0)}
 
 
 # --- the benchmark ----------------------------------------------------------------------
 
-def _render(out_dir, cache_dir, jobs, progress):
-    return render_module.render(engine="piper", out_dir=out_dir, cache_dir=cache_dir,
+def _render(out_dir, cache_dir, jobs, progress, engine):
+    return render_module.render(engine=engine, out_dir=out_dir, cache_dir=cache_dir,
                                 base_url=BASE_URL, jobs=jobs, progress=progress)
 
 
-def bench(folder, jobs, progress):
+def bench(folder, jobs, progress, engine=DEFAULT):
     scripts = all_scripts()
     out_dir, cache_dir = folder / "audio", folder / "tts"
     distinct_lines = len({line for script in scripts for line in script.speech})
-    get_engine("piper")  # fails here, in one line, if Piper cannot run
+    get_engine(engine)  # fails here, in one line, if the voice cannot run
 
     forked = multiprocessing.get_start_method() == "fork"
     clock = StageClock(folder / "timings")
     if forked:
         with clock:
-            full = _render(out_dir, cache_dir, jobs, progress)
+            full = _render(out_dir, cache_dir, jobs, progress, engine)
         stages = clock.totals()
     else:  # spawned workers would not see the timers
-        full = _render(out_dir, cache_dir, jobs, progress)
+        full = _render(out_dir, cache_dir, jobs, progress, engine)
         stages = None
     audio_s = full.audio_ms / 1000
 
-    again = _render(out_dir, cache_dir, jobs, progress=False)
+    again = _render(out_dir, cache_dir, jobs, False, engine)
 
     figures = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
@@ -216,11 +219,13 @@ def main(argv=None):
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary library and cache, and print where")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--engine", default=DEFAULT, help=f"the voice (default: {DEFAULT})")
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="render-bench-"))
     try:
-        figures = bench(folder, args.jobs, progress=sys.stderr.isatty() and not args.json)
+        figures = bench(folder, args.jobs, progress=sys.stderr.isatty() and not args.json,
+                        engine=args.engine)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -34,8 +34,7 @@ def render(args, settings):
 
     report = render_library(engine=args.engine, force=args.force, only=args.only or None,
                             base_url=args.base_url or settings.audio_base_url, jobs=args.jobs,
-                            out_dir=settings.audio_dir,
-                            ambient_db=-38.0 if args.ambient else None)
+                            out_dir=settings.audio_dir)
     print(f"rendered {len(report.rendered)} track(s), kept {len(report.reused)} unchanged; "
           f"{report.lines_synthesised} line(s) synthesised with {report.engine['engine']} "
           f"in {report.wall_seconds:.1f} s")
@@ -115,13 +114,13 @@ def parser():
     p.set_defaults(run=speaker, log_level=logging.WARNING)
 
     p = commands.add_parser("render", help="(re)build the audio library in audio/")
-    p.add_argument("--engine", choices=["auto", "piper", "gtts", "espeak"], default="auto")
+    p.add_argument("--engine", choices=["auto", "hibari", "piper", "gtts", "espeak"],
+                   default="auto")
     p.add_argument("--force", action="store_true", help="render every track again")
     p.add_argument("--only", action="append", metavar="ID", help="render only this track")
     p.add_argument("--base-url", default=None,
                    help="public base URL of audio/ for the feed (default: $AUDIO_BASE_URL)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
-    p.add_argument("--ambient", action="store_true", help="add a very quiet ambient bed")
     p.set_defaults(run=render)
 
     p = commands.add_parser("models", help="regenerate interaction_model/*.json")

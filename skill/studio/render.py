@@ -7,10 +7,12 @@ re-synthesises only that line. The new library is written to a staging
 folder and swapped in at the end: an interrupted render leaves the previous
 library untouched.
 
-A routine is also cut into its steps (the timeline's entries: the welcome,
-each stretch, the close), each normalised on its own and encoded as an SSML
-clip in `audio/steps/`, so a player can go one step at a time and devices
-without AudioPlayer can play the same files.
+Every track is mastered whole (skill.studio.master: compression, -14 LUFS, true
+peak under -2 dBTP, then the bed under routines and stretches). A routine is then
+cut into its steps (the timeline's entries: the welcome, each stretch, the close),
+each encoded as an SSML clip in `audio/steps/` from the same master, so a player
+can go one step at a time, devices without AudioPlayer can play the same files,
+and the level never jumps where one step meets the next.
 """
 
 import errno
@@ -20,13 +22,13 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from skill.content import guide
-from skill.runtime.library import SET_ASIDE_SUFFIX
+from skill.runtime.library import SET_ASIDE_SUFFIX, chapters_file
 from skill.runtime.settings import AUDIO_DIR
-from skill.studio import export, library
+from skill.studio import artwork, export, library, master, sounds
 from skill.studio.assemble import assemble
 from skill.studio.cache import TtsCache
 from skill.studio.engines import FallbackEngine, get_engine
@@ -36,8 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE_DIR = ROOT / ".cache" / "tts"
 LOCAL_BASE_URL = "http://127.0.0.1:5000/audio/"
 PROFILE_OF_KIND = {"routine": export.LONG, "stretch": export.CLIP, "guide": export.CLIP}
-# Bump when assembly or export changes in a way that changes every file.
-RENDER_VERSION = 2
+# Bump when assembly, mastering or export changes in a way that changes every file.
+RENDER_VERSION = 3
+BED_KINDS = ("routine", "stretch")  # what has holds and long pauses gets the bed
 STEPS_DIR = "steps"
 STEP_PROFILE = export.CLIP  # what SSML <audio> plays, and at most 240 s of it
 
@@ -59,8 +62,11 @@ class Report:
         return self.work_seconds / (self.audio_ms / 1000) if self.audio_ms else 0.0
 
 
-def _now():
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def published(number):
+    """A track's publication time: the library's, less its track number in minutes, so
+    apps that list the newest first list the tracks in order, and it never changes."""
+    first = datetime.fromisoformat(guide.PUBLISHED.replace("Z", "+00:00"))
+    return (first - timedelta(minutes=number)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- work done in each worker process ----------------------------------------------------
@@ -81,73 +87,81 @@ def step_file(track_id, number):
     return f"{STEPS_DIR}/{track_id}-{number:02}.mp3"
 
 
-def _cuts(script, assembled):
-    """Each step's audio: from its timeline start to the next one's, cut at whole frames."""
-    timeline, audio = assembled.timeline, assembled.audio
+def _cuts(script, assembled, mastered):
+    """Each step of the mastered routine: from its timeline start to the next one's."""
+    timeline, rate = assembled.timeline, assembled.frame_rate
     if not timeline or timeline[0]["start_ms"] != 0:
         raise ValueError(f"{script.id}: a routine must start with a Mark, so every "
                          "moment of it belongs to a step")
-    per_ms = audio.frame_rate / 1000
-    starts = [int(step["start_ms"] * per_ms) for step in timeline]
-    ends = starts[1:] + [int(audio.frame_count())]
+    starts = [step["start_ms"] * rate // 1000 for step in timeline]
+    ends = starts[1:] + [len(mastered)]
     pieces = []
     for number, (step, start, end) in enumerate(zip(timeline, starts, ends, strict=True), 1):
         if end <= start:
             raise ValueError(f"{script.id}, step {number} ({step['title']}) is empty")
-        piece = audio.get_sample_slice(start, end)
-        if len(piece) > STEP_PROFILE.max_seconds * 1000:
+        if (end - start) / rate > STEP_PROFILE.max_seconds:
             raise StepTooLong(
-                f"{script.id}, step {number} ({step['title']}) is {len(piece) / 1000:.1f} s; "
+                f"{script.id}, step {number} ({step['title']}) is {(end - start) / rate:.1f} s; "
                 f"clips may be at most {STEP_PROFILE.max_seconds:g} s: shorten it in "
                 "skill/content/routines")
-        pieces.append(piece)
+        pieces.append(master.edge_fades(mastered[start:end], rate))
     return pieces
 
 
-def _export_steps(script, assembled, staging):
+def _export_steps(script, assembled, mastered, staging, number_of_track):
     """Every step as its own clip; the routine's timeline entries with their files."""
-    pieces = _cuts(script, assembled)  # all checked before any is encoded
+    pieces = _cuts(script, assembled, mastered)  # all checked before any is encoded
     (Path(staging) / STEPS_DIR).mkdir(exist_ok=True)
-    timeline = []
+    timeline, rate = [], assembled.frame_rate
     for number, (step, piece) in enumerate(zip(assembled.timeline, pieces, strict=True), 1):
         name = step_file(script.id, number)
         path = Path(staging) / name
-        export.export_mp3(export.normalise(piece), path, STEP_PROFILE, {
+        export.export_mp3(sounds.to_segment(piece, rate), path, STEP_PROFILE, {
             "title": f"{script.title}: {step['title']}", "artist": FEED["author"],
-            "album": FEED["title"], "tracknumber": f"{number}/{len(pieces)}"})
-        timeline.append({**step, "file": name, "duration_ms": len(piece),
+            "album": FEED["title"], "tracknumber": f"{number}/{len(pieces)}"},
+            date=published(number_of_track)[:10])
+        timeline.append({**step, "file": name, "duration_ms": len(piece) * 1000 // rate,
                          "bytes": path.stat().st_size, "sha256": library.sha256_of(path)})
     return timeline
 
 
-def render_track(script, number, staging, ambient_db=None):
-    """Synthesise (through the cache), assemble, normalise and encode one track
-    (and, for a routine, each of its steps)."""
+def _chapters(timeline, duration_ms):
+    ends = [step["start_ms"] for step in timeline[1:]] + [duration_ms]
+    return [(step["start_ms"], end, step["title"]) for step, end in zip(timeline, ends,
+                                                                          strict=True)]
+
+
+def render_track(script, number, staging):
+    """Synthesise (through the cache), assemble, master and encode one track (and, for a
+    routine, each of its steps)."""
     started = time.perf_counter()
     engine, cache = _worker["engine"], _worker["cache"]
     misses_before = cache.misses
-    assembled = assemble(script, lambda text: cache.synthesize(engine, text),
-                         ambient_db=ambient_db)
+    assembled = assemble(script, lambda text: cache.synthesize(engine, text))
+    rate = assembled.frame_rate
+    mastered = master.master(assembled.samples, rate, bed=script.kind in BED_KINDS)
+    mastered = export.pull_coding_overs(mastered, rate, STEP_PROFILE)
     timeline = assembled.timeline
     if script.kind == "routine":
-        timeline = _export_steps(script, assembled, staging)
+        timeline = _export_steps(script, assembled, mastered, staging, number)
     profile = PROFILE_OF_KIND[script.kind]
     path = Path(staging) / f"{script.id}.mp3"
-    export.export_mp3(export.normalise(assembled.audio), path, profile, {
+    duration_ms = len(mastered) * 1000 // rate
+    export.export_mp3(sounds.to_segment(mastered, rate), path, profile, {
         "title": script.title, "artist": FEED["author"], "album": FEED["title"],
-        "tracknumber": str(number)})
+        "tracknumber": str(number)}, picture=artwork.tag_artwork(),
+        date=published(number)[:10], chapters=_chapters(assembled.timeline, duration_ms))
     entry = {
         "id": script.id, "title": script.title, "kind": script.kind,
         "description": script.description, "track_number": number,
-        "file": path.name, "captions": f"{script.id}.vtt", "profile": profile.name,
-        "mime_type": "audio/mpeg", "duration_ms": assembled.duration_ms,
+        "file": path.name, "captions": f"{script.id}.vtt",
+        "chapters": chapters_file(script.id), "profile": profile.name,
+        "mime_type": "audio/mpeg", "duration_ms": duration_ms,
         "bytes": path.stat().st_size, "sha256": library.sha256_of(path),
         "script_hash": script.hash, "render_version": RENDER_VERSION,
-        "engine": engine.identity(), "published": _now(),
+        "engine": engine.identity(), "published": published(number),
         "timeline": timeline, "holds": assembled.holds, "cues": assembled.cues,
     }
-    if ambient_db is not None:  # a setting that changes the sound, like the engine's
-        entry["ambient_db"] = ambient_db
     return entry, cache.misses - misses_before, time.perf_counter() - started
 
 
@@ -177,7 +191,7 @@ def _intact(entry, out_dir):
     return True
 
 
-def _reusable(previous, script, number, identity, ambient_db, out_dir):
+def _reusable(previous, script, number, identity, out_dir):
     """The previous entry when its files are still exactly what this script would give."""
     if not previous:
         return None
@@ -187,10 +201,22 @@ def _reusable(previous, script, number, identity, ambient_db, out_dir):
             and previous.get("track_number") == number  # it is in the file's tags
             and previous.get("engine") == identity
             and previous.get("render_version") == RENDER_VERSION
-            and previous.get("ambient_db") == ambient_db
             and (steps_there if steps_expected else True)
             and _has_files(previous, out_dir))
     return previous if same and _intact(previous, out_dir) else None
+
+
+def _place_artwork(out_dir, staging, fresh):
+    """The cover: drawn again when any track was rendered, else carried over."""
+    old, new = out_dir / artwork.ARTWORK_FILE, staging / artwork.ARTWORK_FILE
+    if not fresh and old.is_file():
+        try:
+            os.link(old, new)
+            return
+        except OSError:
+            pass
+    new.write_bytes(artwork.artwork())
+    os.chmod(new, 0o644)
 
 
 def _carry_over(entry, out_dir, staging):
@@ -268,7 +294,7 @@ def recover(target):
 
 
 def render(engine="auto", force=False, only=None, out_dir=AUDIO_DIR, cache_dir=CACHE_DIR,
-           base_url=None, jobs=None, ambient_db=None, scripts=None, progress=True,
+           base_url=None, jobs=None, scripts=None, progress=True,
            log=print):
     out_dir, started = Path(out_dir), time.perf_counter()
     recover(out_dir)
@@ -298,7 +324,7 @@ def render(engine="auto", force=False, only=None, out_dir=AUDIO_DIR, cache_dir=C
         old = previous.get(script.id)
         if only is None or script.id in only:
             keep = None if force else _reusable(old, script, number, report.engine,
-                                                ambient_db, out_dir)
+                                                out_dir)
         elif old and _has_files(old, out_dir):
             keep = old  # not asked for: carried over as it is, even if out of date
         elif old:
@@ -313,16 +339,14 @@ def render(engine="auto", force=False, only=None, out_dir=AUDIO_DIR, cache_dir=C
             todo.append((script, number))
     try:
         try:
-            _render_all(todo, chosen, cache_dir, staging, ambient_db, jobs, progress,
+            _render_all(todo, chosen, cache_dir, staging, jobs, progress,
                         entries, report)
         except StepTooLong as error:
             raise SystemExit(f"cannot render: {error}") from None
-        for track_id in report.rendered:  # the same audio again keeps its publication date
-            old = dated.get(track_id) or {}
-            if old.get("sha256") == entries[track_id]["sha256"] and old.get("published"):
-                entries[track_id]["published"] = old["published"]
+        _place_artwork(out_dir, staging, fresh=bool(report.rendered))
         ordered = [entries[s.id] for s in scripts if s.id in entries]
-        library.write_library(staging, ordered, base_url, **FEED)
+        library.write_library(staging, ordered, base_url, artwork=artwork.ARTWORK_FILE,
+                              **FEED)
         problems = library.library_problems(staging)
         if problems:
             raise RuntimeError("the new library failed its checks: " + "; ".join(problems))
@@ -333,7 +357,7 @@ def render(engine="auto", force=False, only=None, out_dir=AUDIO_DIR, cache_dir=C
     return report
 
 
-def _render_all(todo, engine, cache_dir, staging, ambient_db, jobs, progress, entries,
+def _render_all(todo, engine, cache_dir, staging, jobs, progress, entries,
                 report):
     if not todo:
         return
@@ -345,7 +369,7 @@ def _render_all(todo, engine, cache_dir, staging, ambient_db, jobs, progress, en
     bar = tqdm(total=len(todo), unit="track", desc="rendering", disable=not progress)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                              initargs=(engine.name, str(cache_dir))) as pool:
-        futures = {pool.submit(render_track, script, number, str(staging), ambient_db): script
+        futures = {pool.submit(render_track, script, number, str(staging)): script
                    for script, number in todo}
         for future in as_completed(futures):
             try:

@@ -13,14 +13,22 @@ from dataclasses import asdict, dataclass
 from skill.content import guide, screening
 from skill.content.routines import SIDE, load_library
 
-# Pauses, in milliseconds: slow enough to follow while moving.
-AFTER_LINE = 2000     # after an instruction
-AFTER_WHY = 1500      # after the one line of why
-AFTER_TITLE = 1200
+# Pauses, in milliseconds. The pause after an instruction is kept with it in the
+# routine files (skill/content/routines), sized to its movement; these are the rest.
+AFTER_LINE = 1200     # after a line that asks for no movement (welcome, safety, close)
+AFTER_WHY = 1200      # after the one line of why
+AFTER_TITLE = 1000
+AFTER_HOLD_ANNOUNCED = 800
 BETWEEN_STEPS = 3000
 BETWEEN_SETS = 5000
-TEN_SECONDS_LEFT = "Ten seconds left."
-HALFWAY = "Halfway there."
+# Holds: a calm cue at least every MAX_QUIET_MS (start to start), none in the first
+# FIRST_CUE_MS while the start chime rings, and "ten seconds left" ten seconds before the end.
+MAX_QUIET_MS = 14_000
+FIRST_CUE_MS = 4_500
+# The tape a chime takes before what follows: it is struck where the hold starts or ends
+# and rings on under the next words; the last chime of a track rings out in full.
+CHIME_LEAD_MS = {"start": 0, "end": 2000}
+CHIME_RING_MS = 4000
 
 
 @dataclass(frozen=True)
@@ -45,12 +53,16 @@ class Pause:
 
 @dataclass(frozen=True)
 class Chime:
+    """A soft bell struck here; the tape moves on by `lead_ms` while it rings on."""
+
     kind: str  # "start" or "end"
+    lead_ms: int = 0
 
 
 @dataclass(frozen=True)
 class Hold:
-    """Real-time quiet of exactly `ms`, with short cues spoken at set offsets."""
+    """Real-time quiet of exactly `ms` (under the bed), with short cues spoken at set
+    offsets."""
 
     ms: int
     cues: tuple = ()  # ((offset_ms, text), ...)
@@ -80,69 +92,109 @@ class Script:
     @property
     def speech(self):
         """Every distinct line to synthesise, in order."""
-        lines = []
+        lines = {}
         for e in self.events:
             texts = [e.text] if isinstance(e, Say) else [t for _, t in getattr(e, "cues", ())]
-            lines += [t for t in texts if t not in lines]
-        return lines
+            lines.update(dict.fromkeys(texts))
+        return list(lines)
 
 
-def hold_cues(seconds, extra=""):
-    """A calm cue a third of the way into long holds, halfway, and ten seconds before the end."""
-    ms, cues = int(seconds * 1000), []
-    if extra and seconds >= 45:
-        cues.append((ms // 3 - 1000, extra))
+class Turns:
+    """Wordings taken in turn: the n-th time a line comes back in a track, it is said in
+    its n-th wording (round and round), so a repeated cue is not the same recording."""
+
+    def __init__(self):
+        self.used = {}
+
+    def next(self, variants):
+        variants = tuple(variants)
+        n = self.used.get(variants, 0)
+        self.used[variants] = n + 1
+        return variants[n % len(variants)]
+
+
+def hold_cues(seconds, cues, turns, said=None):
+    """Cues for a hold of `seconds`: "halfway" in holds of a minute or more, "ten seconds
+    left" in holds of 20 s or more, and the stretch's calm `cues` in turn between them,
+    so that no stretch of the hold goes more than MAX_QUIET_MS without a word."""
+    said = said or load_library().cues
+    ms = int(seconds * 1000)
+    anchors = []
     if seconds >= 60:
-        cues.append((ms // 2, HALFWAY))
+        anchors.append((ms // 2, turns.next(said["halfway"])))
     if seconds >= 20:
-        cues.append((ms - 10_000, TEN_SECONDS_LEFT))
-    return tuple(cues)
+        anchors.append((ms - 10_000, turns.next(said["ten_seconds_left"])))
+    placed, before = [], 0
+    for at, text in anchors + [(ms, None)]:
+        gap = at - before
+        fillers = max(0, -(-gap // MAX_QUIET_MS) - 1)  # enough to leave no gap too long
+        for k in range(1, fillers + 1):
+            offset = before + gap * k // (fillers + 1)
+            placed.append((max(offset, FIRST_CUE_MS), turns.next(cues)))
+        if text is not None:
+            placed.append((at, text))
+        before = at
+    return tuple(placed)
 
 
-def _held(stretch, side=None, brief=False):
-    """One side of a held stretch: instructions, chime, quiet hold, chime, release.
+def _held(stretch, turns, side=None, brief=False):
+    """One side of a held stretch: instructions, chime, hold with cues, chime, release.
 
     The other side repeats the instructions from the first that names a side;
     a brief step (the stretch was explained earlier) goes straight to the hold.
     """
+    said = load_library().cues
     events = []
     lines = list(stretch.setup)
     if side is not None and side != stretch.sides[0]:
-        first = next(i for i, line in enumerate(lines) if SIDE in line)
+        first = next(i for i, line in enumerate(lines) if SIDE in line.say)
         lines = lines[first:]
     for line in [] if brief else lines:
-        events.append(Say(line.replace(SIDE, side or "")))
+        events.append(Say(line.say.replace(SIDE, side or ""), int(line.pause * 1000)))
     for number in range(stretch.sets):
         if number:
-            events += [Say("Ease off for a moment.", 0), Pause(BETWEEN_SETS),
-                       Say("And once more.", 1000)]
+            events += [Say(turns.next(said["ease_off"]), 0), Pause(BETWEEN_SETS),
+                       Say(turns.next(said["once_more"]), 1000)]
         seconds = stretch.hold_seconds
-        events += [Say(f"Hold for {_seconds_words(seconds)}.", 800), Chime("start"),
-                   Hold(int(seconds * 1000), hold_cues(seconds, stretch.cue)), Chime("end")]
-    events.append(Say(stretch.release))
+        events += [Say(f"Hold for {_seconds_words(seconds)}.", AFTER_HOLD_ANNOUNCED),
+                   Chime("start", CHIME_LEAD_MS["start"]),
+                   Hold(int(seconds * 1000), hold_cues(seconds, stretch.cues, turns, said)),
+                   Chime("end", CHIME_LEAD_MS["end"])]
+    events.append(Say(stretch.release.say, int(stretch.release.pause * 1000)))
     return events
 
 
-def _repeated(stretch, brief):
-    events = [] if brief else [Say(line) for line in stretch.setup]
+def _repeated(stretch, turns, brief):
+    said = load_library().cues
+    events = [] if brief else [Say(line.say, int(line.pause * 1000)) for line in stretch.setup]
     for number in range(stretch.count):
         if number and number == stretch.count - 1:
-            events.append(Say("Last one.", 800))
-        events += [Say(beat.say, int(beat.pause * 1000)) for beat in stretch.pattern]
-    events.append(Say(stretch.release))
+            events.append(Say(turns.next(said["last_one"]), 800))
+        events += [Say(turns.next(beat.variants), int(beat.pause * 1000))
+                   for beat in stretch.pattern]
+    events.append(Say(stretch.release.say, int(stretch.release.pause * 1000)))
     return events
 
 
-def stretch_events(stretch, brief=False):
+def stretch_events(stretch, brief=False, turns=None):
     """The spoken movement, without its title."""
+    turns = turns or Turns()
     events = [] if brief else [Say(stretch.why, AFTER_WHY)]
     if not stretch.is_hold:
-        return events + _repeated(stretch, brief)
+        return events + _repeated(stretch, turns, brief)
     for number, side in enumerate(stretch.sides or [None]):
         if number:
-            events.append(Say("Now the other side.", 1500))
-        events += _held(stretch, side, brief)
+            events.append(Say(turns.next(load_library().cues["other_side"]), 1500))
+        events += _held(stretch, turns, side, brief)
     return events
+
+
+def safety_lines(on_floor):
+    """What every routine's first step and every single stretch says before moving."""
+    lines = [Say(screening.STOP_LINE)]
+    if on_floor:
+        lines.append(Say(screening.PRECAUTION_LINE))
+    return lines
 
 
 def _seconds_words(seconds):
@@ -157,30 +209,33 @@ def _seconds_words(seconds):
 
 
 def _screen_text(stretch):
-    return " ".join(line.replace(SIDE, "right") for line in stretch.setup)
+    return " ".join(line.say.replace(SIDE, "right") for line in stretch.setup)
 
 
 def routine_script(routine):
-    events = [Mark("intro", "Welcome", " ".join(routine.intro))]
-    events += [Say(line) for line in routine.intro]
+    turns = Turns()
+    on_floor = any(step.stretch.on_floor for step in routine.steps)
+    first, *rest = routine.intro
+    events = [Mark("intro", "Welcome", " ".join(routine.intro)), Say(first),
+              *safety_lines(on_floor), *[Say(line) for line in rest]]
     for number, step in enumerate(routine.steps):
         stretch = step.stretch
         events += [Pause(BETWEEN_STEPS) if number else Pause(500),
                    Mark(f"{number + 1}-{stretch.id}", stretch.title, _screen_text(stretch)),
                    Say(f"{'First' if number == 0 else 'Next'}, {stretch.title.lower()}.",
                        AFTER_TITLE)]
-        events += stretch_events(stretch, step.brief)
+        events += stretch_events(stretch, step.brief, turns)
     events += [Pause(BETWEEN_STEPS), Mark("close", "Finish", " ".join(routine.close))]
     events += [Say(line) for line in routine.close[:-1]] + [Say(routine.close[-1], 1000),
-                                                             Chime("end")]
+                                                             Chime("end", CHIME_RING_MS)]
     return Script(id=routine.id, title=routine.title, kind="routine",
                   description=routine.summary, events=tuple(events))
 
 
 def stretch_script(stretch):
     events = (Mark(stretch.id, stretch.title, _screen_text(stretch)),
-              Say(f"{stretch.title}.", AFTER_TITLE), *stretch_events(stretch),
-              Say(guide.DISCLAIMER, 1000))
+              Say(f"{stretch.title}.", AFTER_TITLE), *safety_lines(stretch.on_floor),
+              *stretch_events(stretch), Say(guide.DISCLAIMER, 1000))
     return Script(id=f"stretch-{stretch.id.replace('_', '-')}", title=stretch.title,
                   kind="stretch", description=stretch.why, events=events)
 

@@ -98,8 +98,9 @@ def library(audio_dir: Path) -> dict:
 
 def feed(audio_dir: Path, base: str) -> str:
     """The podcast feed of the library, its addresses under `base`."""
-    tracks = library_format.read_manifest(audio_dir)["tracks"]
-    return library_format.feed(tracks, base, **FEED_CHANNEL)
+    manifest = library_format.read_manifest(audio_dir)
+    return library_format.feed(manifest["tracks"], base, image=manifest.get("artwork"),
+                               **FEED_CHANNEL)
 
 
 def playlist(audio_dir: Path, base: str) -> str:

@@ -215,7 +215,8 @@ def test_the_real_library_is_typed():
 
     files = local_files(AUDIO_DIR)
     assert {f.content_type for f in files} <= {
-        "audio/mpeg", "text/vtt", "application/json", "application/rss+xml", "audio/x-mpegurl"}
+        "audio/mpeg", "text/vtt", "application/json", "application/rss+xml", "audio/x-mpegurl",
+        "image/jpeg"}  # the cover
     assert any(f.key.startswith("steps/") for f in files)
     assert content_type("manifest.json") == "application/json"
 

@@ -115,7 +115,7 @@ def test_the_whole_screening_with_natural_answers(convo):
         f"A: {C4}",
         "U: sometimes",
         f"A: {words.result_text(2, 1)} Would you like to try the daily psoas release, "
-        "about 6 minutes?",
+        "about 7 minutes?",
     ])
 
 
@@ -237,7 +237,7 @@ def test_a_stretch_without_the_check_opens_with_the_warning_line(runtime):
     convo = Conversation(runtime, audio_player=True)
     transcript(convo, [
         "U: let's stretch",
-        f"A: Here's the daily psoas release, 6 minutes. {words.CHECK_LINE} "
+        f"A: Here's the daily psoas release, 7 minutes. {words.CHECK_LINE} "
         f"{words.PRECAUTION_LINE}",
     ])
     assert convo.turns[-1].plays
@@ -248,7 +248,7 @@ def test_after_a_clear_check_only_the_precaution_is_said(runtime):
     transcript(convo, [
         "U: check my back", "U: no", "U: no", "U: no",
         "U: let's stretch",
-        f"A: Here's the daily psoas release, 6 minutes. {words.PRECAUTION_LINE} "
+        f"A: Here's the daily psoas release, 7 minutes. {words.PRECAUTION_LINE} "
         f"{guided.CONTROLS_HINT}",
     ])
 
@@ -273,8 +273,8 @@ def test_which_one_then_a_name(runtime):
     convo = Conversation(runtime, audio_player=True)
     transcript(convo, [
         "U: what routines are there",
-        "A: There are 4 routines. the daily psoas release, 6 minutes on the floor; the desk "
-        "break, 4 minutes at your desk; and the bedtime wind-down, 10 minutes before sleep. "
+        "A: There are 4 routines. the daily psoas release, 7 minutes on the floor; the desk "
+        "break, 4 minutes at your desk; and the bedtime wind-down, 11 minutes before sleep. "
         "Which one, or say more?",
         "U: bedtime",
     ])

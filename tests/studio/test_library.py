@@ -6,7 +6,16 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from skill.runtime.library import feed, parse_vtt, playlist, to_vtt, write_text
+from skill.runtime.library import (
+    chapters,
+    dump_chapters,
+    feed,
+    guid,
+    parse_vtt,
+    playlist,
+    to_vtt,
+    write_text,
+)
 from skill.studio.library import (
     library_problems,
     manifest,
@@ -18,6 +27,7 @@ from skill.studio.library import (
 
 BASE = "https://example.com/audio/"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
 DISCLAIMER = "General information only, not medical advice."
 FEED_OPTIONS = {"description": f"Guided psoas stretches. {DISCLAIMER}", "author": "Gentle Back"}
 
@@ -27,7 +37,8 @@ def entry(track_id, number, audio, *, duration_ms=331250, kind="routine"):
         "id": track_id, "title": f"{track_id.title()} release", "kind": kind,
         "description": f"The {track_id} track — on the floor.",
         "track_number": number,
-        "file": f"{track_id}.mp3", "captions": f"{track_id}.vtt", "profile": "long",
+        "file": f"{track_id}.mp3", "captions": f"{track_id}.vtt",
+        "chapters": f"{track_id}.chapters.json", "profile": "long",
         "mime_type": "audio/mpeg",
         "duration_ms": duration_ms, "bytes": len(audio),
         "sha256": hashlib.sha256(audio).hexdigest(),
@@ -202,9 +213,12 @@ def rss(entries, **options):
     return ET.fromstring(feed(entries, BASE, title="Gentle back guide", **FEED_OPTIONS | options))
 
 
+OWNER = {"owner_name": "Gentle Back", "owner_email": "owner@example.com"}
+
+
 def test_feed_channel(entries):
-    text = feed(entries, BASE, title="Gentle back guide", image_url=f"{BASE}cover.png",
-                **FEED_OPTIONS)
+    text = feed(entries, BASE, title="Gentle back guide", image="cover.jpg",
+                copyright="© 2026 Gentle Back", **FEED_OPTIONS | OWNER)
     assert 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"' in text
     root = ET.fromstring(text)
     assert root.tag == "rss" and root.get("version") == "2.0"
@@ -217,8 +231,16 @@ def test_feed_channel(entries):
     assert DISCLAIMER in channel.findtext(f"{ITUNES}summary")
     assert channel.find(f"{ITUNES}category").get("text") == "Health & Fitness"
     assert channel.findtext(f"{ITUNES}explicit") == "false"
-    assert channel.find(f"{ITUNES}image").get("href") == f"{BASE}cover.png"
+    assert channel.find(f"{ITUNES}image").get("href") == f"{BASE}cover.jpg"
+    assert channel.findtext("image/url") == f"{BASE}cover.jpg"
+    assert channel.findtext(f"{ITUNES}type") == "episodic"
+    assert channel.findtext(f"{ITUNES}owner/{ITUNES}email") == "owner@example.com"
+    assert channel.findtext(f"{ITUNES}owner/{ITUNES}name") == "Gentle Back"
+    assert channel.findtext("copyright") == "© 2026 Gentle Back"
     assert rss(entries).find(f"channel/{ITUNES}image") is None
+    assert rss(entries, feed_type="serial").findtext(f"channel/{ITUNES}type") == "serial"
+    with pytest.raises(ValueError, match="episodic or serial"):
+        rss(entries, feed_type="weekly")
 
 
 def test_feed_items(entries):
@@ -234,13 +256,56 @@ def test_feed_items(entries):
     assert second.findtext(f"{ITUNES}episode") == "2"
     assert first.findtext("pubDate") == "Tue, 24 Nov 2026 01:00:00 GMT"
     assert first.find("guid").get("isPermaLink") == "false"
-    assert first.findtext("guid").startswith("daily-" + entries[0]["sha256"][:8])
+    assert first.findtext("guid") == "gentle-back-guide/daily"
+    transcript = first.find(f"{PODCAST}transcript")
+    assert transcript.attrib == {"url": f"{BASE}daily.vtt", "type": "text/vtt",
+                                 "language": "en", "rel": "captions"}
+    assert first.find(f"{PODCAST}chapters").attrib == {
+        "url": f"{BASE}daily.chapters.json", "type": "application/json+chapters"}
+    assert first.findtext(f"{ITUNES}episodeType") == "full"
 
 
-def test_feed_guid_changes_with_the_audio(entries):
+def test_feed_guid_stays_when_the_audio_changes(entries):
     before = rss(entries).findtext("channel/item/guid")
     entries[0]["sha256"] = hashlib.sha256(b"re-rendered").hexdigest()
-    assert rss(entries).findtext("channel/item/guid") != before
+    entries[0]["bytes"] += 1
+    assert rss(entries).findtext("channel/item/guid") == before == guid(entries[0],
+                                                                        "gentle-back-guide")
+
+
+def test_a_feed_parser_reads_every_tag_apple_requires(entries):
+    import feedparser
+
+    parsed = feedparser.parse(feed(entries, BASE, title="Gentle back guide", image="cover.jpg",
+                                   **FEED_OPTIONS | OWNER))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    channel = parsed.feed
+    # Apple's required channel tags: title, description, artwork, language, category,
+    # explicit; and the recommended owner, author, type and link.
+    assert channel.title == "Gentle back guide" and DISCLAIMER in channel.description
+    assert channel.image.href == f"{BASE}cover.jpg"
+    assert channel.language == "en-us"
+    assert channel.tags[0].term == "Health & Fitness"
+    assert "itunes_explicit" in channel  # "false" (feedparser keeps only yes/clean as values)
+    assert channel.publisher_detail.email == "owner@example.com"
+    assert channel.author == "Gentle Back" and channel.itunes_type == "episodic"
+    assert channel.link == BASE
+    # Apple's required episode tags: title and enclosure (with its length and type).
+    for item, track in zip(parsed.entries, entries, strict=True):
+        assert item.title == track["title"]
+        (enclosure,) = item.enclosures
+        assert (enclosure.href, int(enclosure.length), enclosure.type) == (
+            BASE + track["file"], track["bytes"], "audio/mpeg")
+        assert item.id == f"gentle-back-guide/{track['id']}" and not item.guidislink
+        assert item.itunes_episode == str(track["track_number"])
+        assert item.published_parsed
+
+
+def test_chapters_follow_the_timeline(entries):
+    track = entries[0]
+    assert chapters(track) == {"version": "1.2.0", "chapters": [
+        {"startTime": 0.0, "title": "Step 1"}, {"startTime": 41.23, "title": "Step 2"}]}
+    assert json.loads(dump_chapters(track)) == chapters(track)
 
 
 def test_base_url_is_normalised(entries):
@@ -260,7 +325,8 @@ def test_feed_needs_a_description(entries):
 
 def test_write_library_writes_everything(folder, entries):
     names = {p.name for p in folder.iterdir()}
-    assert {"manifest.json", "playlist.m3u", "feed.xml", "daily.vtt", "evening.vtt"} <= names
+    assert {"manifest.json", "playlist.m3u", "feed.xml", "daily.vtt", "evening.vtt",
+            "daily.chapters.json", "stretch-lunge.chapters.json"} <= names
     assert not any(name.endswith(".part") for name in names)
     assert parse_vtt((folder / "daily.vtt").read_text(encoding="utf-8")) == entries[0]["cues"]
     before = files(folder)
@@ -349,4 +415,16 @@ def test_library_problems_bad_manifest_and_feed(folder):
     assert problems and all(p.startswith("manifest.json: ") for p in problems)
     (folder / "manifest.json").unlink()
     assert library_problems(folder) == ["manifest.json: missing"]
+
+
+def test_library_problems_chapters_and_artwork(tmp_path, entries):
+    write_library(tmp_path, entries, BASE, artwork="artwork.jpg", **FEED_OPTIONS)
+    assert library_problems(tmp_path) == [
+        "artwork.jpg: the manifest names it as the artwork, but it is missing"]
+    (tmp_path / "artwork.jpg").write_bytes(b"a cover")
+    (tmp_path / "evening.chapters.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "old.chapters.json").write_text("{}", encoding="utf-8")
+    assert library_problems(tmp_path) == [
+        "evening.chapters.json: does not match the timeline in the manifest",
+        "old.chapters.json: in the folder but not in the manifest"]
 

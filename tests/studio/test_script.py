@@ -8,14 +8,16 @@ import pytest
 from skill.content import guide, screening
 from skill.content.routines import SIDE, load_library
 from skill.studio.script import (
-    HALFWAY,
-    TEN_SECONDS_LEFT,
+    CHIME_RING_MS,
+    FIRST_CUE_MS,
+    MAX_QUIET_MS,
     Chime,
     Hold,
     Mark,
     Pause,
     Say,
     Script,
+    Turns,
     all_scripts,
     guide_scripts,
     hold_cues,
@@ -26,13 +28,16 @@ from skill.studio.script import (
 
 ROUTINE_IDS = ["daily", "full", "desk", "bedtime"]
 GUIDE_IDS = ["about-the-psoas", "the-four-clues"]
-OTHER_SIDE = "Now the other side."
-ONCE_MORE = "And once more."
-LAST_ONE = "Last one."
+CUES = load_library().cues
+OTHER_SIDE = set(CUES["other_side"])
+ONCE_MORE = set(CUES["once_more"])
+LAST_ONE = set(CUES["last_one"])
+TEN_SECONDS_LEFT = set(CUES["ten_seconds_left"])
+HALFWAY = set(CUES["halfway"])
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Rough length of each routine in minutes, as its intro promises.
-MINUTES = {"daily": (4.5, 6.5), "full": (10, 15.5), "desk": (2.5, 4), "bedtime": (8.5, 12)}
-WORDS_PER_MINUTE = 150
+MINUTES = {"daily": (5.5, 7), "full": (13.5, 17), "desk": (3, 4.5), "bedtime": (9, 12)}
+WORDS_PER_MINUTE = 125
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +84,12 @@ def every_step(library):
 
 def silence_ms(events):
     return (sum(e.ms for e in events if isinstance(e, (Pause, Hold)))
-            + sum(e.pause_ms for e in events if isinstance(e, Say)))
+            + sum(e.pause_ms for e in events if isinstance(e, Say))
+            + sum(e.lead_ms for e in events if isinstance(e, Chime)))
+
+
+def count(lines, wordings):
+    return sum(line in wordings for line in lines)
 
 
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -101,7 +111,16 @@ def test_a_routine_starts_with_its_intro(routines, routine_id):
     first = script.events[0]
     assert isinstance(first, Mark) and first.id == "intro"
     assert first.text == " ".join(routine.intro)
-    assert says(script.events)[: len(routine.intro)] == list(routine.intro)
+    on_floor = any(step.stretch.on_floor for step in routine.steps)
+    safety = [screening.STOP_LINE] + ([screening.PRECAUTION_LINE] if on_floor else [])
+    opening = says(sections(script)[0][1])
+    assert opening == [routine.intro[0], *safety, *routine.intro[1:]]
+
+
+def test_only_the_desk_break_has_no_floor_precaution(routines):
+    for routine_id, (_, script) in routines.items():
+        opening = says(sections(script)[0][1])
+        assert (screening.PRECAUTION_LINE in opening) == (routine_id != "desk"), routine_id
 
 
 @pytest.mark.parametrize("routine_id", ROUTINE_IDS)
@@ -109,7 +128,7 @@ def test_a_routine_ends_with_its_close_and_an_end_chime(routines, routine_id):
     routine, script = routines[routine_id]
     marks = [e for e in script.events if isinstance(e, Mark)]
     assert marks[-1].id == "close"
-    assert script.events[-1] == Chime("end")
+    assert script.events[-1] == Chime("end", CHIME_RING_MS)  # it rings out in full
     closing = sections(script)[-1][1]
     assert says(closing) == list(routine.close)
     assert not any(isinstance(e, Hold) for e in closing)
@@ -142,7 +161,7 @@ def test_each_step_says_its_title_then_one_why_then_the_movement(routines, routi
             continue
         assert lines.count(stretch.why) == 1, (routine_id, number + 1)
         assert lines[1] == stretch.why
-        first = stretch.setup[0].replace(SIDE, stretch.sides[0] if stretch.sides else "")
+        first = stretch.setup[0].say.replace(SIDE, stretch.sides[0] if stretch.sides else "")
         assert lines[2] == first, (routine_id, number + 1)
 
 
@@ -150,7 +169,7 @@ def test_a_brief_repeated_movement_skips_its_why_and_setup(library):
     rolls = library.stretches["knee_rolls"]
     lines = says(stretch_events(rolls, brief=True))
     assert rolls.why not in lines
-    assert not set(rolls.setup) & set(lines)
+    assert not {line.say for line in rolls.setup} & set(lines)
     assert lines[0] == rolls.pattern[0].say
 
 
@@ -159,9 +178,10 @@ def test_every_hold_sits_between_a_start_and_an_end_chime(scripts):
         events = script.events
         for i, event in enumerate(events):
             if isinstance(event, Hold):
-                assert events[i - 1] == Chime("start"), (script.id, i)
-                assert events[i + 1] == Chime("end"), (script.id, i)
-            if event == Chime("start"):
+                assert events[i - 1] == Chime("start", 0), (script.id, i)  # struck as it starts
+                assert events[i + 1].kind == "end", (script.id, i)
+                assert events[i + 1].lead_ms > 0, (script.id, i)  # rings before the next words
+            if isinstance(event, Chime) and event.kind == "start":
                 assert isinstance(events[i + 1], Hold), (script.id, i)
 
 
@@ -182,20 +202,21 @@ def test_two_sided_stretches_switch_sides_once(library, scripts):
     assert two_sided
     for stretch in two_sided:
         lines = says(stretch_events(stretch))
-        assert lines.count(OTHER_SIDE) == 1, stretch.id
-        split = lines.index(OTHER_SIDE)
+        assert count(lines, OTHER_SIDE) == 1, stretch.id
+        split = next(i for i, line in enumerate(lines) if line in OTHER_SIDE)
         first, second = lines[:split], lines[split + 1:]
         assert any(re.search(r"\bright\b", line) for line in first), stretch.id
         assert not any(re.search(r"\bleft\b", line) for line in first), stretch.id
         assert any(re.search(r"\bleft\b", line) for line in second), stretch.id
         assert not any(re.search(r"\bright\b", line) for line in second), stretch.id
-        assert first[-1] == stretch.release and second[-1] == stretch.release
+        assert first[-1] == stretch.release.say and second[-1] == stretch.release.say
 
 
 def test_each_side_is_held_for_every_set(library):
     for stretch in [s for s in library.stretches.values() if s.sides]:
         events = list(stretch_events(stretch))
-        split = events.index(Say(OTHER_SIDE, 1500))
+        split = next(i for i, e in enumerate(events)
+                     if isinstance(e, Say) and e.text in OTHER_SIDE)
         for half in (events[:split], events[split + 1:]):
             holds = [e for e in half if isinstance(e, Hold)]
             assert len(holds) == stretch.sets, stretch.id
@@ -214,7 +235,7 @@ def test_one_sided_holds_do_not_switch_sides(library):
     rest = library.stretches["constructive_rest"]
     assert not rest.sides
     lines = says(stretch_events(rest))
-    assert OTHER_SIDE not in lines
+    assert not count(lines, OTHER_SIDE)
     assert len([e for e in stretch_events(rest) if isinstance(e, Hold)]) == 1
 
 
@@ -223,10 +244,10 @@ def test_extra_sets_say_and_once_more(library, sets):
     knee = replace(library.stretches["knee_to_chest"], sets=sets)
     events = stretch_events(knee)
     lines = says(events)
-    assert lines.count(ONCE_MORE) == (sets - 1) * len(knee.sides)
+    assert count(lines, ONCE_MORE) == (sets - 1) * len(knee.sides)
     assert len([e for e in events if isinstance(e, Hold)]) == sets * len(knee.sides)
     for i, line in enumerate(lines):
-        if line == ONCE_MORE:
+        if line in ONCE_MORE:
             assert lines[i + 1].startswith("Hold for "), lines[i + 1]
 
 
@@ -235,42 +256,65 @@ def test_the_full_routine_repeats_the_kneeling_stretch(routines):
     (step, events), = [(s, e) for s, e in step_sections(routine, script)
                        if s.stretch.id == "hip_flexor_kneeling"]
     assert step.stretch.sets == 2
-    assert says(events).count(ONCE_MORE) == 2  # once on each side
+    assert count(says(events), ONCE_MORE) == 2  # once on each side
     assert Pause(5000) in events  # a real rest between the sets
 
 
+CALM = ("Breathe freely.", "Breathe out slowly.")
+
+
 def test_hold_cues_for_thirty_seconds():
-    assert hold_cues(30) == ((20_000, TEN_SECONDS_LEFT),)
+    assert hold_cues(30, CALM, Turns(), CUES) == (
+        (10_000, "Breathe freely."), (20_000, CUES["ten_seconds_left"][0]))
 
 
-def test_hold_cues_for_a_minute_with_an_extra_cue():
-    cues = hold_cues(60, "Let the floor take your weight.")
-    assert [text for _, text in cues] == ["Let the floor take your weight.", HALFWAY,
-                                          TEN_SECONDS_LEFT]
-    offsets = [offset for offset, _ in cues]
-    assert offsets == sorted(offsets) and len(set(offsets)) == 3
-    assert all(0 < offset < 60_000 for offset in offsets)
-    assert offsets[1] == 30_000 and offsets[2] == 50_000
+def test_hold_cues_for_a_minute():
+    cues = hold_cues(60, CALM, Turns(), CUES)
+    assert [text for _, text in cues] == ["Breathe freely.", "Breathe out slowly.",
+                                          CUES["halfway"][0], "Breathe freely.",
+                                          CUES["ten_seconds_left"][0]]
+    assert [offset for offset, _ in cues] == [10_000, 20_000, 30_000, 40_000, 50_000]
 
 
 def test_no_cues_in_a_short_hold():
-    assert hold_cues(15) == ()
-    assert hold_cues(15, "Breathe.") == ()
+    assert hold_cues(10, CALM, Turns(), CUES) == ()
 
 
-def test_the_extra_cue_waits_for_long_holds():
-    assert hold_cues(30, "Breathe.") == ((20_000, TEN_SECONDS_LEFT),)
-    assert [text for _, text in hold_cues(45, "Breathe.")] == ["Breathe.", TEN_SECONDS_LEFT]
+def test_wordings_are_taken_in_turn():
+    turns = Turns()
+    assert [turns.next(("a", "b", "c")) for _ in range(4)] == ["a", "b", "c", "a"]
+    assert turns.next(("x", "y")) == "x"
 
 
-def test_every_hold_cue_falls_inside_its_hold_in_order(scripts):
+def test_every_hold_has_a_cue_at_least_every_fourteen_seconds(scripts):
     for script in scripts:
         for hold in [e for e in script.events if isinstance(e, Hold)]:
             offsets = [offset for offset, _ in hold.cues]
             assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets)
-            assert all(0 < offset <= hold.ms - 10_000 for offset in offsets), script.id
+            assert all(FIRST_CUE_MS <= offset <= hold.ms - 10_000 for offset in offsets)
+            gaps = [b - a for a, b in zip([0, *offsets], [*offsets, hold.ms], strict=True)]
+            assert max(gaps) <= MAX_QUIET_MS, (script.id, hold.ms, gaps)
             if hold.ms >= 20_000:
-                assert (hold.ms - 10_000, TEN_SECONDS_LEFT) in hold.cues, script.id
+                assert hold.cues[-1][0] == hold.ms - 10_000, script.id
+                assert hold.cues[-1][1] in TEN_SECONDS_LEFT, script.id
+
+
+def test_a_cue_said_again_is_said_another_way(scripts):
+    for script in scripts:
+        cues = [text for e in script.events if isinstance(e, Hold) for _, text in e.cues]
+        ten = [text for text in cues if text in TEN_SECONDS_LEFT]
+        if len(ten) > 1:
+            assert len(set(ten)) > 1, script.id
+        pairs = zip(cues, cues[1:], strict=False)
+        assert all(a != b for a, b in pairs), script.id  # never the same twice in a row
+
+
+def test_repeated_beats_change_their_wording(routines):
+    routine, script = routines["full"]
+    lines = says(script.events)
+    for wordings in (("Flatten your low back.", "Gently flatten your low back."),
+                     ("And release.", "And let go.")):
+        assert all(wording in lines for wording in wordings)
 
 
 @pytest.mark.parametrize("routine_id", ROUTINE_IDS)
@@ -280,23 +324,27 @@ def test_repeated_movements_say_last_one_before_the_final_repetition(routines, r
         stretch = step.stretch
         if stretch.is_hold:
             continue
-        lines, beats = says(events), [beat.say for beat in stretch.pattern]
-        assert lines.count(LAST_ONE) == (1 if stretch.count > 1 else 0), stretch.id
-        last = lines.index(LAST_ONE)
-        assert lines[last + 1:] == beats + [stretch.release], stretch.id
-        assert lines.count(beats[0]) == stretch.count, stretch.id
+        lines = says(events)
+        assert count(lines, LAST_ONE) == (1 if stretch.count > 1 else 0), stretch.id
+        last = next(i for i, line in enumerate(lines) if line in LAST_ONE)
+        tail = lines[last + 1:]
+        assert tail[-1] == stretch.release.say, stretch.id
+        assert all(line in beat.variants for line, beat in zip(tail, stretch.pattern,
+                                                               strict=False)), stretch.id
+        assert len(tail) == len(stretch.pattern) + 1, stretch.id
+        assert count(lines, stretch.pattern[0].variants) == stretch.count, stretch.id
 
 
 def test_a_single_repetition_has_no_last_one(library):
     once = replace(library.stretches["pelvic_tilts"], count=1)
-    assert LAST_ONE not in says(stretch_events(once))
+    assert not count(says(stretch_events(once)), LAST_ONE)
 
 
 def test_beats_pause_as_the_pattern_says(library):
     for stretch in [s for s in library.stretches.values() if not s.is_hold]:
         events = [e for e in stretch_events(stretch) if isinstance(e, Say)]
         for beat in stretch.pattern:
-            pauses = {e.pause_ms for e in events if e.text == beat.say}
+            pauses = {e.pause_ms for e in events if e.text in beat.variants}
             assert pauses == {int(beat.pause * 1000)}, (stretch.id, beat)
 
 
@@ -362,15 +410,15 @@ def test_speech_lists_each_line_once_including_hold_cues(scripts):
         for event in script.events:
             texts = [event.text] if isinstance(event, Say) else [
                 text for _, text in getattr(event, "cues", ())]
-            expected += [t for t in texts if t not in expected]
+            expected += [t for t in dict.fromkeys(texts) if t not in expected]
         assert speech == expected, script.id
 
 
 def test_the_daily_speech_includes_its_cues(routines):
     _, script = routines["daily"]
     speech = script.speech
-    for cue in (TEN_SECONDS_LEFT, HALFWAY, "Let the floor take your weight."):
-        assert cue in speech
+    for wordings in (TEN_SECONDS_LEFT, HALFWAY, {"Let the floor take your weight."}):
+        assert wordings & set(speech)
     assert " ".join(routines["daily"][0].intro) not in speech  # the screen text is not said
     assert speech.count("Hold for 20 seconds.") == 1
 
@@ -419,7 +467,10 @@ def test_a_stretch_track_is_the_movement_then_the_disclaimer(library):
         assert script.events[0] == Mark(stretch.id, stretch.title, script.events[0].text)
         lines = says(script.events)
         assert lines[0] == f"{stretch.title}."
-        assert lines[1] == stretch.why
+        safety = [screening.STOP_LINE] + ([screening.PRECAUTION_LINE] if stretch.on_floor
+                                          else [])
+        assert lines[1:1 + len(safety)] == safety, stretch.id
+        assert lines[1 + len(safety)] == stretch.why
         assert lines[-1] == guide.DISCLAIMER
         assert script.description == stretch.why
 

@@ -186,6 +186,78 @@ def test_the_feed_is_rss_with_absolute_urls_on_this_host(client):
         assert enclosure.get("type") == "audio/mpeg"
 
 
+def feed_of(settings, runtime, headers=None, base_url=HOST):
+    client = create_app(settings, runtime=runtime, verify=False).test_client()
+    reply = client.get("/feed.xml", base_url=base_url, headers=headers or {})
+    assert reply.status_code == 200
+    return ET.fromstring(reply.data)
+
+
+def addresses(rss):
+    """Every address the feed gives out: channel link, artwork, enclosures, captions,
+    chapters."""
+    found = [rss.findtext("channel/link"), rss.find(f"channel/{{{ITUNES}}}image").get("href")]
+    found += [e.get("url") for e in rss.iter() if e.get("url")]
+    return found
+
+
+def test_the_served_feed_uses_the_public_audio_address(runtime):
+    public = "https://cdn.example.test/guide/audio/"
+    rss = feed_of(settings_for_tests(audio_base_url=public), runtime)
+    assert all(url.startswith(public) for url in addresses(rss)), addresses(rss)
+    assert rss.find(f"channel/{{{ITUNES}}}image").get("href") == public + "artwork.jpg"
+
+
+def test_behind_a_trusted_https_proxy_the_feed_is_https(runtime):
+    trusted = settings_for_tests(audio_base_url=None, trust_forwarded_proto=True)
+    rss = feed_of(trusted, runtime, headers={"X-Forwarded-Proto": "https"})
+    assert all(url.startswith("https://listen.example.test:8080/audio/")
+               for url in addresses(rss)), addresses(rss)
+
+
+def test_a_forwarded_proto_is_ignored_unless_trusted(runtime):
+    untrusted = settings_for_tests(audio_base_url=None)  # off by default
+    assert not untrusted.trust_forwarded_proto
+    rss = feed_of(untrusted, runtime, headers={"X-Forwarded-Proto": "https"})
+    assert all(url.startswith(HOST + "audio/") for url in addresses(rss)), addresses(rss)
+
+
+def test_the_served_feed_parses_with_what_apple_requires(client):
+    import feedparser
+
+    parsed = feedparser.parse(client.get("/feed.xml", base_url=HOST).data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    channel = parsed.feed
+    assert channel.title and channel.description and channel.language
+    assert channel.image.href == HOST + "audio/" + MANIFEST["artwork"]
+    assert channel.tags and "itunes_explicit" in channel
+    assert channel.publisher_detail.email and channel.itunes_type
+    assert [e.title for e in parsed.entries] == [t["title"] for t in TRACKS]
+    for entry, track in zip(parsed.entries, TRACKS, strict=True):
+        (enclosure,) = entry.enclosures
+        assert int(enclosure.length) == track["bytes"]
+        assert entry.id.endswith("/" + track["id"])  # no hash: the same across renders
+    # Newest first in every app, and that is track order.
+    dates = [entry.published_parsed for entry in parsed.entries]
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) == len(dates)
+
+
+def test_the_artwork_and_chapters_are_served(client):
+    from PIL import Image
+
+    reply = client.get("/audio/" + MANIFEST["artwork"], base_url=HOST)
+    assert reply.status_code == 200 and reply.mimetype == "image/jpeg"
+    import io
+
+    image = Image.open(io.BytesIO(reply.data))
+    assert image.format == "JPEG" and image.mode == "RGB"
+    assert image.size[0] == image.size[1] and 1400 <= image.size[0] <= 3000
+    for track in TRACKS:
+        chapters = client.get("/audio/" + track["chapters"], base_url=HOST).get_json()
+        assert [c["title"] for c in chapters["chapters"]] == [
+            step["title"] for step in track["timeline"]]
+
+
 def test_the_playlist_has_absolute_urls_on_this_host(client):
     reply = client.get("/playlist.m3u", base_url=HOST)
     assert reply.status_code == 200 and reply.mimetype == "audio/x-mpegurl"
