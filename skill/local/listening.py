@@ -120,7 +120,14 @@ class Listener:
             return None
         report = self.matcher.match(heard.words) if heard.words else None
         if report and report.intent == intents.REPORT_SYMPTOM and report.slots:
-            return Decision(ACT, report.intent, report.slots)
+            if heard.phrase:  # words the guide's model has as they are
+                return Decision(ACT, report.intent, report.slots)
+            # Only guessed from the words around it ("an accident channel four tonight"):
+            # asked about, and a yes gets the same advice.
+            named = report.slots[intents.SYMPTOM_SLOT][0]
+            self.pending = Decision(CHECK, report.intent, report.slots,
+                                    words.CHECK_CONCERN.format(concern=named))
+            return self.pending
         if waiting != "safety":
             return None
         symptom = answers.CONCERN_WORDS[heard.concern]

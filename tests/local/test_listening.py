@@ -173,6 +173,17 @@ def test_a_warning_sign_is_never_taken_for_no(guide):
     assert turn.reply.startswith(words.EMERGENCY)
 
 
+def test_a_warning_sign_only_guessed_from_other_words_is_asked_about(guide):
+    # "the match is on channel four tonight", heard in a reverberant room
+    say(guide, "open gentle back guide")
+    turn = say(guide, "an accident channel four tonight", "")
+    assert turn.decision == CHECK
+    assert turn.reply == checks.CHECK_CONCERN.format(concern="an accident")
+    turn = say(guide, "yes")
+    assert turn.intent == intents.REPORT_SYMPTOM
+    assert turn.reply.startswith(words.EMERGENCY)
+
+
 def test_a_lone_warning_word_during_a_safety_question_is_asked_about(guide):
     say(guide, "open gentle back guide")
     say(guide, "check my back")
