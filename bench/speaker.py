@@ -3,6 +3,7 @@ what it refuses, and how fast it answers.
 
     python bench/speaker.py                 # everything (about 20 minutes on 2 cores)
     python bench/speaker.py --quick         # every 4th sentence, clean and noisy rooms
+    python bench/speaker.py --every 4       # every 4th sentence, every room
     python bench/speaker.py --latency-only
 
 Prints, per voice and room (tests/spoken.py makes the sound):
@@ -36,8 +37,7 @@ MEDIAN_TARGET, MAX_TARGET = 0.8, 1.5
 CHUNK_MS = 100  # sound reaches the recogniser in pieces this long, in real time
 
 
-def _jobs(quick, voices, rooms):
-    step = 4 if quick else 1
+def _jobs(step, voices, rooms):
     for kind, rows in (("command", spoken.commands()), ("unrelated", spoken.unrelated()),
                        ("concern", spoken.concerns())):
         for n, row in enumerate(rows):
@@ -62,8 +62,8 @@ def _warm():
     spoken.matcher().match("warm up")
 
 
-def accuracy(quick, voices, rooms, workers, verbose):
-    jobs = list(_jobs(quick, voices, rooms))
+def accuracy(step, voices, rooms, workers, verbose):
+    jobs = list(_jobs(step, voices, rooms))
     # The sound first (cached for later runs), then the hearing, both spread over cores.
     started = time.monotonic()
     with ProcessPoolExecutor(workers) as pool:
@@ -197,6 +197,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="every 4th sentence, clean and noisy rooms only")
+    parser.add_argument("--every", type=int, metavar="N",
+                        help="every Nth sentence (default: all; 4 with --quick)")
     parser.add_argument("--voice", action="append", choices=list(spoken.VOICES),
                         help="only this voice (repeatable)")
     parser.add_argument("--latency-only", action="store_true")
@@ -209,7 +211,7 @@ def main(argv=None):
         return 1
     rooms = list(spoken.ROOMS)[:2] if args.quick else list(spoken.ROOMS)
     if not args.latency_only:
-        accuracy(args.quick, voices, rooms, args.jobs, args.verbose)
+        accuracy(args.every or (4 if args.quick else 1), voices, rooms, args.jobs, args.verbose)
     voice = "hibari american female" if "hibari american female" in voices else voices[0]
     print_latency(latency(voice), voice)
     return 0
