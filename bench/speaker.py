@@ -154,12 +154,11 @@ SESSION = ["open gentle back guide", "what is the psoas", "no", "check my back",
 
 def latency(voice):
     """A spoken session through speaker mode, each utterance fed in real time."""
-    from skill.local.speaker import Speaker, Voice
-    from skill.studio.engines import PiperEngine
+    from skill.local.speaker import Speaker, Voice, reply_engine
 
     chat = spoken.Chat(spoken._runtime().settings, runtime=spoken._runtime(),
                        matcher=spoken.matcher(), device=spoken.Device(audio_player=True))
-    guide = Speaker(chat, spoken.recogniser(), Voice(PiperEngine()), write=lambda line: None)
+    guide = Speaker(chat, spoken.recogniser(), Voice(reply_engine()), write=lambda line: None)
     for text in SESSION:
         audio = spoken.spoken(text, voice, "clean")
         raw = spoken.as_samples(audio)

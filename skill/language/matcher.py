@@ -333,6 +333,13 @@ class PhraseMatcher:
                 slots[name] = unknown.slots[name]
         return Match(intent, slots, how="learnt")
 
+    def prepare(self):
+        """Build now what is otherwise built on first use (the expanded samples, the slot
+        spotters, the learnt step's classifier: seconds in all), so that nobody waits
+        for it in the middle of a conversation."""
+        _built = (self._expanded, self._spotters, self._classifier)  # built when read
+        return self
+
     @cached_property
     def slot_types(self):
         return {intent: types for _, intent, types in self.samples if types}

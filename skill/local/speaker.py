@@ -6,7 +6,7 @@ files standing in for it, one utterance each) and is heard as it is spoken
 checks what has consequences and turns what was not understood into the guide's own
 "Sorry, I didn't catch that"; then the request goes through skill.local.chat.Chat exactly
 as a typed phrase would (same handlers, session, persistence and local user). Replies are
-spoken by the studio's offline Piper voice; routine steps play from audio/.
+spoken in the audio library's own offline voice; routine steps play from audio/.
 """
 
 import logging
@@ -71,7 +71,7 @@ class Speakers:
 
 
 class Voice:
-    """The guide's replies, spoken with Piper; played on `speakers` if any, and
+    """The guide's replies, spoken by `engine`; played on `speakers` if any, and
     written as reply-001.wav, reply-002.wav... when there is an `output_dir`."""
 
     def __init__(self, engine, speakers=None, output_dir=None):
@@ -167,6 +167,7 @@ class Speaker:
         self.speakers, self.write = speakers, write
         self.listener = listener or Listener(chat.matcher,
                                              load_catalog(chat.settings.audio_dir))
+        chat.matcher.prepare()  # before the first utterance, not during it
         self.turns = []
 
     def hear(self, sound):
@@ -271,8 +272,20 @@ class Speaker:
                 f"over {len(latencies)} replies")
 
 
+def reply_engine():
+    """The audio library's own voice (hibari) for replies: the same voice as the
+    routines, and about eight times quicker to a first sentence than Piper (measured
+    here: 0.06 s against 0.48 s). Piper where hibari is not installed."""
+    from skill.studio.engines import EngineUnavailable, HibariEngine, PiperEngine
+
+    try:
+        return HibariEngine()
+    except EngineUnavailable:
+        return PiperEngine()
+
+
 def main(settings, inputs=None, output_dir=None, write=print, new_user=False):
-    from skill.studio.engines import EngineUnavailable, PiperEngine
+    from skill.studio.engines import EngineUnavailable
 
     if inputs:
         missing = [path for path in inputs if not Path(path).is_file()]
@@ -287,7 +300,7 @@ def main(settings, inputs=None, output_dir=None, write=print, new_user=False):
         output_dir = output_dir or tempfile.mkdtemp(prefix="gentle-back-guide-replies-")
         write(f"No audio output: replies are printed and written to {output_dir}")
     try:
-        voice = Voice(PiperEngine(), speakers, output_dir)
+        voice = Voice(reply_engine(), speakers, output_dir)
     except EngineUnavailable as error:
         write(str(error))
         return 1

@@ -222,3 +222,10 @@ def test_matches_only_the_built_ins_a_model_declares():
     matcher = PhraseMatcher(model)
     assert matcher.match("pause").intent == "AMAZON.PauseIntent"
     assert matcher.match("help").intent == intents.FALLBACK
+
+
+def test_prepare_builds_the_learnt_step_before_the_first_phrase():
+    fresh = PhraseMatcher.for_locale("en-US")
+    assert fresh.prepare() is fresh
+    assert "_classifier" in vars(fresh)  # (a cached property, now built)
+    assert fresh.match("the kettle is boiling").intent == intents.FALLBACK

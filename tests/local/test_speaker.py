@@ -347,3 +347,7 @@ def test_hands_free_from_the_microphone(shared_recogniser, own_voice, tmp_path, 
     assert lines[1] == 'Listening: say "open gentle back guide". Ctrl-C leaves.'
     assert decisions(lines) == [("act", intents.START_SCREENING)]
     assert (tmp_path / "reply-001.wav").is_file()
+
+
+def test_replies_are_spoken_in_the_librarys_own_voice():
+    assert speaker.reply_engine().name == "hibari"
