@@ -5,10 +5,10 @@ import subprocess
 
 import numpy as np
 import pytest
+import signals
 from mutagen.easyid3 import EasyID3
 from mutagen.mp3 import MP3
 from pydub import AudioSegment
-from scipy.signal import butter, sosfilt
 
 from skill.studio import export
 from skill.studio.export import (
@@ -29,19 +29,8 @@ TAGS = {"title": "Knee to chest", "artist": "Gentle Back Guide", "album": "Routi
 
 
 def speech_like(seconds=20.0, seed=1):
-    """Phrases of speech-band noise in 3-5 Hz syllables, some stressed, between pauses."""
-    rng = np.random.default_rng(seed)
-    band = butter(4, [150, 4000], "bandpass", fs=RATE, output="sos")
-    parts = []
-    while sum(map(len, parts)) < seconds * RATE:
-        n = int(rng.uniform(1.5, 3.0) * RATE)
-        t = np.arange(n) / RATE
-        syllables = np.sin(np.pi * rng.uniform(3.0, 5.0) * t) ** 2
-        stressed = rng.random(int(5 * t[-1]) + 1)[(5 * t).astype(int)] > 0.7
-        phrase = sosfilt(band, rng.standard_normal(n)) * syllables * (1 + 0.8 * stressed)
-        parts += [phrase * np.hanning(n), np.zeros(int(rng.uniform(0.4, 1.0) * RATE))]
-    x = np.concatenate(parts)[: int(seconds * RATE)]
-    return to_segment(0.1 * x / np.abs(x).max(), RATE)  # well below the target: about -39 LUFS
+    """Speech-shaped test sound (tests/signals.py), well below the target: about -39 LUFS."""
+    return to_segment(signals.speech_like(seconds, seed, RATE, stress=0.8), RATE)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ The score is the bag-of-words recall of the captions: of the words in the cues t
 within those 60 s ("(soft chime)" left out), the fraction the recogniser also heard, a
 word counting as found at most as often as it was heard. Words are lowercased with
 punctuation stripped; numerals ("20", "T12") are left out because the recogniser spells
-numbers as words, and so are the short function words in SKIPPED, which it often
+numbers as words, and so are the short function words in measure.SKIPPED, which it often
 mistakes for one another ("to" and "two").
 
 Recall measured on the library as committed (pocketsphinx 5.1.1):
@@ -32,9 +32,7 @@ a minute of CPU a track, so the tracks are recognised two at a time, once per te
 """
 
 import multiprocessing
-import re
 import subprocess
-from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -44,6 +42,7 @@ from pocketsphinx import Decoder
 
 from skill.studio.assemble import CHIME_CAPTION
 from skill.studio.library import parse_vtt, read_manifest
+from skill.studio.measure import recall, words
 
 pytestmark = pytest.mark.slow
 
@@ -57,21 +56,6 @@ BAR = 0.55
 CONTROL_CEILING = BAR / 2  # "far below the bar"
 MUTE_MARGIN_MS = 300  # around each muted cue: covers the MP3 decoder delay and tails
 UTTERANCE_MARGIN_MS = 250  # around each caption, so no word's edge is cut
-SKIPPED = frozenset({"a", "an", "the", "to", "of", "and", "or", "in", "on", "at", "it", "is"})
-
-
-def words(text):
-    """Lowercased words, punctuation stripped, numerals and SKIPPED left out."""
-    found = (w.strip("'") for w in re.sub(r"[^a-z0-9']+", " ", text.lower()).split())
-    return [w for w in found if w and w not in SKIPPED and not any(c.isdigit() for c in w)]
-
-
-def recall(reference, heard):
-    """Fraction of the reference words heard, each at most as often as it was heard."""
-    wanted, got = Counter(reference), Counter(heard)
-    return sum(min(n, got[w]) for w, n in wanted.items()) / max(sum(wanted.values()), 1)
-
-
 def spoken_cues(track_id):
     """The track's spoken cues that end within the first SECONDS."""
     cues = parse_vtt((AUDIO / TRACKS[track_id]["captions"]).read_text(encoding="utf-8"))

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from scipy.signal import butter, sosfilt
+import signals
 
 from skill.studio import master, measure
 from skill.studio.export import integrated_lufs, true_peak_dbtp
@@ -10,20 +10,9 @@ from skill.studio.export import integrated_lufs, true_peak_dbtp
 RATE = 24000
 
 
-def speech_like(seconds=30.0, seed=3, gap_s=(0.4, 1.0), quiet_from=None):
-    """Phrases of speech-band noise in syllables, some stressed, between silent pauses."""
-    rng = np.random.default_rng(seed)
-    band = butter(4, [150, 4000], "bandpass", fs=RATE, output="sos")
-    parts = []
-    while sum(map(len, parts)) < seconds * RATE:
-        n = int(rng.uniform(1.5, 3.0) * RATE)
-        t = np.arange(n) / RATE
-        syllables = np.sin(np.pi * rng.uniform(3.0, 5.0) * t) ** 2
-        stressed = rng.random(int(5 * t[-1]) + 1)[(5 * t).astype(int)] > 0.7
-        phrase = sosfilt(band, rng.standard_normal(n)) * syllables * (1 + 1.5 * stressed)
-        parts += [phrase * np.hanning(n), np.zeros(int(rng.uniform(*gap_s) * RATE))]
-    x = np.concatenate(parts)[: int(seconds * RATE)]
-    return 0.1 * x / np.abs(x).max()
+def speech_like(seconds=30.0, seed=3, gap_s=(0.4, 1.0)):
+    """Speech-shaped test sound (tests/signals.py), as a numpy array."""
+    return signals.speech_like(seconds, seed, RATE, stress=1.5, gap_s=gap_s)
 
 
 @pytest.fixture(scope="module")
