@@ -15,7 +15,7 @@ run: $(VENV)/.installed
 
 # Every test, the slow ones included, on every core.
 test: $(VENV)/.installed node_modules/.installed
-	$(PY) -m pytest -m "" -n auto
+	$(PY) -m pytest -m ""
 	$(PY) -m ruff check .
 
 # `make test` on a minimal Debian built with debootstrap (needs root); see the script.

@@ -20,6 +20,7 @@ What it measures:
    in fresh interpreters that have first imported what Lambda's own Python bootstrap
    imports before the handler (logging, json, traceback...). Those subprocesses also
    report whether any audio, web or local tooling was imported; there should be none.
+   Both read bytecode compiled beforehand into a cache of the benchmark's own.
 
 Only figures are printed; the goals (turn p99 within 1.5x of hello world, cold
 import within 1.25x) are reported as met or not, never as an exit code.
@@ -136,6 +137,22 @@ def import_once(module, env):
     return probe["seconds"], probe["audio"]
 
 
+def import_env(tmp):
+    """The environment of the cold-import probes: both skills read compiled bytecode.
+
+    Both are compiled once into a cache of their own before the timed runs, as a deployed
+    function reads bytecode that was compiled before it started. Without this, a shell that
+    sets PYTHONDONTWRITEBYTECODE would compile our modules from source on every run while
+    the SDK's came compiled by pip, and the figure would time the compiler.
+    """
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(BENCH)]),
+               PYTHONPYCACHEPREFIX=str(Path(tmp) / "bytecode"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for module in ("lambda_function", "hello_skill"):
+        import_once(module, env)
+    return env
+
+
 def cold_imports(runs, env):
     """Median cold import in ms of ours and hello world, and the audio modules ours imports.
 
@@ -174,8 +191,7 @@ def main():
         ours_ns, hello_ns = run_conversations(ours, hello, device_factory,
                                               args.conversations, args.per_user)
 
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(BENCH)]))
-        ours_import, hello_import, audio = cold_imports(args.imports, env)
+        ours_import, hello_import, audio = cold_imports(args.imports, import_env(tmp))
 
     ours_figures = turn_figures(ours_ns) | {"cold_import_ms": ours_import}
     hello_figures = turn_figures(hello_ns) | {"cold_import_ms": hello_import}
@@ -224,7 +240,7 @@ def print_report(report):
     row = "{:<18}{:>10}{:>14}{:>9}{:>10}{:>6}"
     print(row.format("metric", "ours", "hello world", "ratio", "goal", "met"))
     for name, m in report["metrics"].items():
-        goal = "-" if m["goal_max_ratio"] is None else f"<= {m['goal_max_ratio']:.1f}x"
+        goal = "-" if m["goal_max_ratio"] is None else f"<= {m['goal_max_ratio']:.2f}x"
         met = "-" if m["met"] is None else ("yes" if m["met"] else "NO")
         label = name.removesuffix("_ms").replace("_", " ") + " (ms)"
         print(row.format(label, f"{m['ours']:.3f}", f"{m['hello_world']:.3f}",

@@ -9,6 +9,7 @@ numbers already spelled out ("7" is "seven", "30" is "thirty"), others still dig
 """
 
 import re
+from functools import lru_cache
 
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
          "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -104,6 +105,9 @@ def _clock(tokens):
     return None
 
 
+# find_time asks about every span of a sentence, twice, and the same short spans come up in
+# sentence after sentence ("what is the"): the answers are kept.
+@lru_cache(maxsize=8192)
 def parse_time(text):
     """The AMAZON.TIME value of a whole phrase, or None when it is not a time."""
     tokens = _split_glued(text.split())

@@ -114,19 +114,31 @@ def normalize_cert_url(url: str | None) -> str:
     return urlunsplit(("https", "s3.amazonaws.com", quote(path), parts.query, ""))
 
 
+class _Chain:
+    """A parsed certificate chain, and the span of time in which it was found trusted."""
+
+    def __init__(self, certificates: list[x509.Certificate]) -> None:
+        self.leaf, *self.intermediates = certificates
+        self.trusted: tuple[datetime, datetime] | None = None  # set as one tuple: thread-safe
+
+    def trusted_at(self, now: datetime) -> bool:
+        trusted = self.trusted
+        return trusted is not None and trusted[0] <= now <= trusted[1]
+
+
 class _ChainCache:
     """Small thread-safe cache of parsed chains, keyed by URL, oldest evicted first."""
 
     def __init__(self, max_size: int = CHAIN_CACHE_SIZE) -> None:
         self._max_size = max_size
-        self._items: dict[str, list[x509.Certificate]] = {}
+        self._items: dict[str, _Chain] = {}
         self._lock = threading.Lock()
 
-    def get(self, url: str) -> list[x509.Certificate] | None:
+    def get(self, url: str) -> _Chain | None:
         with self._lock:
             return self._items.get(url)
 
-    def put(self, url: str, chain: list[x509.Certificate]) -> None:
+    def put(self, url: str, chain: _Chain) -> None:
         with self._lock:
             self._items.pop(url, None)
             while len(self._items) >= self._max_size:
@@ -203,21 +215,26 @@ class Verifier:
         roots = default_trust_roots() if self.trust_roots is None else self.trust_roots
         return Store(list(roots))
 
-    def _chain(self, url: str) -> list[x509.Certificate]:
+    def _chain(self, url: str) -> _Chain:
         chain = self._cache.get(url)
         if chain is None:
             try:
-                chain = x509.load_pem_x509_certificates(self.fetch(url))
+                chain = _Chain(x509.load_pem_x509_certificates(self.fetch(url)))
             except ValueError as exc:
                 raise VerificationError("certificate chain is not valid PEM") from exc
             self._cache.put(url, chain)
         return chain
 
     def _verified_leaf(self, url: str | None, now: datetime) -> x509.Certificate:
-        leaf, *intermediates = self._chain(normalize_cert_url(url))
+        chain = self._chain(normalize_cert_url(url))
+        leaf = chain.leaf
         # The chain verifier checks this too; checking here gives a clearer error.
         if not leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc:
             raise VerificationError("signing certificate is expired or not yet valid")
+        # A chain path found trusted stays trusted while every certificate on it is valid
+        # (the roots are fixed for the verifier's life), so it is built once, not per request.
+        if chain.trusted_at(now):
+            return leaf
         verifier = (
             PolicyBuilder()
             .store(self._store)
@@ -225,9 +242,11 @@ class Verifier:
             .build_server_verifier(DNSName(ALEXA_CERT_DNS_NAME))
         )
         try:
-            verifier.verify(leaf, intermediates)
+            path = verifier.verify(leaf, chain.intermediates)
         except Exception as exc:  # the verifier's own error types vary by cause
             raise VerificationError(f"certificate chain rejected: {exc}") from exc
+        chain.trusted = (max(cert.not_valid_before_utc for cert in path),
+                         min(cert.not_valid_after_utc for cert in path))
         return leaf
 
     @staticmethod

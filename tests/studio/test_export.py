@@ -90,6 +90,7 @@ def test_true_peak_sees_between_the_samples():
     assert true_peak_dbtp(quarter, RATE) == pytest.approx(0.0, abs=0.3)
 
 
+@pytest.mark.slow  # encodes MP3s with ffmpeg
 def test_long_profile(delivered):
     _, facts = delivered[1]["long"]
     assert facts["codec"] == "mp3"
@@ -99,6 +100,7 @@ def test_long_profile(delivered):
     assert abs(facts["duration_ms"] - 20_000) <= 1
 
 
+@pytest.mark.slow  # encodes MP3s with ffmpeg
 def test_clip_profile_is_alexas_recipe(delivered):
     path, facts = delivered[1]["clip"]
     assert (facts["codec"], facts["mpeg_version"], facts["layer"]) == ("mp3", 2, 3)
@@ -112,6 +114,7 @@ def test_clip_profile_is_alexas_recipe(delivered):
     assert 48 <= facts["duration_ms"] - 20_000 < 72
 
 
+@pytest.mark.slow  # encodes MP3s with ffmpeg
 @pytest.mark.parametrize("profile", ["long", "clip"])
 def test_delivered_loudness_and_true_peak(delivered, profile):
     _, facts = delivered[1][profile]
@@ -119,6 +122,7 @@ def test_delivered_loudness_and_true_peak(delivered, profile):
     assert facts["true_peak_dbtp"] <= -2.0
 
 
+@pytest.mark.slow  # encodes MP3s with ffmpeg
 @pytest.mark.parametrize("profile", ["long", "clip"])
 def test_tags_are_readable(delivered, profile):
     path, facts = delivered[1][profile]
@@ -127,6 +131,7 @@ def test_tags_are_readable(delivered, profile):
     assert facts["tags"] == TAGS
 
 
+@pytest.mark.slow  # encodes MP3s with ffmpeg
 def test_export_leaves_no_temporary_files(delivered):
     folder, _ = delivered
     assert sorted(os.listdir(folder)) == ["clip.mp3", "long.mp3"]
@@ -163,6 +168,7 @@ def test_missing_ffmpeg_says_how_to_get_it(tmp_path, monkeypatch):
     assert not os.listdir(tmp_path)
 
 
+@pytest.mark.slow  # encodes MP3s with ffmpeg
 def test_peaks_lifted_by_encoding_are_limited_and_encoded_again(normalised, tmp_path, monkeypatch):
     monkeypatch.setattr(export, "DELIVERED_PEAK_DBTP", -3.5)  # stricter than normalise left
     encodes = []
@@ -175,6 +181,7 @@ def test_peaks_lifted_by_encoding_are_limited_and_encoded_again(normalised, tmp_
     assert facts["lufs"] == pytest.approx(-14.0, abs=1.5)  # 1.5 dB stricter than mastered
 
 
+@pytest.mark.slow  # encodes MP3s with ffmpeg
 def test_when_the_reservoir_keeps_moving_the_overs_the_encoder_goes_without_it(
         normalised, tmp_path, monkeypatch):
     """A long file can go over somewhere new at every try while LAME's bit reservoir is on;
@@ -207,6 +214,7 @@ def test_loudness_agrees_with_pyloudnorm(source):
         pyloudnorm.Meter(RATE).integrated_loudness(x), abs=0.01)
 
 
+@pytest.mark.slow  # encodes MP3s with ffmpeg
 def test_tags_carry_the_cover_the_date_and_chapters(normalised, tmp_path):
     from mutagen.id3 import ID3
 

@@ -46,6 +46,7 @@ def test_master_reaches_the_target_under_the_ceiling_with_room_for_mp3(mastered)
     assert measure.true_peak_dbtp(mastered) <= master.PEAK_DBTP - master.MP3_MARGIN_DB + 0.05
 
 
+@pytest.mark.slow  # renders a bed a minute long
 def test_the_bed_sits_under_the_voice_and_fills_the_pauses():
     voice = speech_like(60, gap_s=(6.0, 9.0))  # long pauses, as in a hold
     assert measure.longest_below(voice, RATE) >= 5

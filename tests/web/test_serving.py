@@ -35,6 +35,8 @@ REPO = Path(__file__).resolve().parents[2]
 TEST_CERT_URL = "https://s3.amazonaws.com/echo.api/test.pem"
 ACCESS_FIELDS = {"time", "method", "path", "status", "duration_ms", "bytes", "remote_addr"}
 SECRET = "s3cr3t-4f9e"  # put in a query string and a header; must never be logged
+# Tests that start a real server (a subprocess) run with the slow ones (make test).
+real_server = pytest.mark.slow
 
 
 # --- a real server in a subprocess ---------------------------------------------------------
@@ -186,6 +188,7 @@ def test_access_line_has_the_fields_and_escapes_the_path():
                      "remote_addr": "203.0.113.7"}
 
 
+@real_server
 def test_the_real_server_logs_one_json_line_per_request_and_nothing_private(skill_server):
     before = len(skill_server.access_lines())
     connection = skill_server.connection()
@@ -234,15 +237,19 @@ def test_the_real_server_logs_one_json_line_per_request_and_nothing_private(skil
     assert "screening" not in text.lower()
 
 
+@real_server
 def test_a_body_over_the_limit_gets_413(skill_server):
+    # The server writes the access line after the answer: wait for this request's own.
+    before = len(skill_server.access_lines())
     status, payload = skill_server.request(
         "POST", "/", body=b"{" + b" " * MAX_BODY_BYTES + b"}",
         headers={"Content-Type": "application/json"})
     assert status == 413
     assert json.loads(payload)["error"] == "Request Entity Too Large"
-    assert skill_server.access_lines(at_least=1)[-1]["status"] == 413
+    assert skill_server.access_lines(at_least=before + 1)[before]["status"] == 413
 
 
+@real_server
 def test_a_chunked_body_over_the_limit_gets_413_too(skill_server):
     # No Content-Length to go by: the body is read up to the limit, and one byte more.
     connection = skill_server.connection()
@@ -279,6 +286,7 @@ def test_the_body_limit_answers_before_the_app_and_passes_the_rest_on():
 # --- stopping ------------------------------------------------------------------------------
 
 
+@real_server
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_request_in_progress_is_finished_before_the_server_stops(tmp_path, signum):
     # SIGINT goes to the whole process group, as Ctrl-C in a terminal sends it.
@@ -301,6 +309,7 @@ def test_a_request_in_progress_is_finished_before_the_server_stops(tmp_path, sig
     assert [entry["path"] for entry in server.access_lines(at_least=1)] == ["/slow"]
 
 
+@real_server
 def test_an_idle_server_stops_at_once_with_status_0(tmp_path):
     server = skill_serve(tmp_path)
     assert server.request("GET", "/health")[0] == 200
@@ -313,6 +322,7 @@ def test_an_idle_server_stops_at_once_with_status_0(tmp_path):
 # --- starting ------------------------------------------------------------------------------
 
 
+@real_server
 def test_a_port_in_use_is_one_line_and_exit_status_2(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -328,6 +338,7 @@ def test_a_port_in_use_is_one_line_and_exit_status_2(tmp_path):
     assert f"cannot serve on 127.0.0.1:{port}" in line and "in use" in line
 
 
+@real_server
 def test_port_0_picks_a_free_port_and_logs_it(skill_server):
     assert skill_server.port > 0
     assert f"serving on http://127.0.0.1:{skill_server.port}/" in skill_server.log()
@@ -336,6 +347,7 @@ def test_port_0_picks_a_free_port_and_logs_it(skill_server):
 # --- slow clients --------------------------------------------------------------------------
 
 
+@real_server
 def test_a_large_download_to_a_slow_client_arrives_whole(test_app_server):
     server = test_app_server
     connection = server.connection(timeout=30)
@@ -414,15 +426,18 @@ def signed_launch(key) -> tuple[bytes, dict[str, str]]:
                   "SignatureCertChainUrl": TEST_CERT_URL, "Signature-256": _sign(key, body)}
 
 
+@real_server
 def test_a_request_signed_by_the_test_ca_passes_the_harness_server(signed_server, keys):
     body, headers = signed_launch(keys["leaf"])
+    before = len(signed_server.access_lines())
     status, payload = signed_server.request("POST", "/", body=body, headers=headers)
     assert status == 200, payload
     assert "gentle back guide" in json.loads(payload)["response"]["outputSpeech"]["ssml"]
-    entry = signed_server.access_lines(at_least=1)[-1]
+    entry = signed_server.access_lines(at_least=before + 1)[before]
     assert entry["status"] == 200 and entry["bytes"] == len(payload)
 
 
+@real_server
 def test_a_request_signed_by_another_key_is_rejected(signed_server, keys):
     body, headers = signed_launch(keys["other"])
     status, payload = signed_server.request("POST", "/", body=body, headers=headers)

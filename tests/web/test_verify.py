@@ -242,12 +242,51 @@ def test_chain_fetched_once_per_url(make_verifier, signed, fetch):
     assert fetch.calls == [CERT_URL]
 
 
-def test_chain_cache_is_bounded(leaf):
+def test_chain_cache_is_bounded(leaf, intermediate):
     cache = verify._ChainCache(max_size=2)
     for url in ("a", "b", "c"):
-        cache.put(url, [leaf])
+        cache.put(url, verify._Chain([leaf, intermediate]))
     assert cache.get("a") is None
-    assert cache.get("b") == cache.get("c") == [leaf]
+    assert cache.get("b").leaf == cache.get("c").leaf == leaf
+
+
+@pytest.fixture
+def chain_checks(monkeypatch):
+    """How many times a chain verifier is built."""
+    built = []
+
+    def policy_builder():
+        built.append(1)
+        return real()
+
+    real = verify.PolicyBuilder
+    monkeypatch.setattr(verify, "PolicyBuilder", policy_builder)
+    return built
+
+
+def test_trusted_chain_is_checked_once_while_valid(make_verifier, signed, chain_checks):
+    verifier = make_verifier()
+    for _ in range(3):
+        verifier.verify(*signed())
+    assert len(chain_checks) == 1
+
+
+def test_rejected_chain_is_checked_again(make_verifier, signed, leaf, chain_checks):
+    verifier = make_verifier(fetch=FakeFetch(_pem(leaf)))  # the intermediate is missing
+    for _ in range(2):
+        _rejects(verifier, *signed(), "certificate chain rejected")
+    assert len(chain_checks) == 2
+
+
+def test_trusted_chain_expires_with_its_certificates(signed, keys, intermediate, root):
+    leaf = _leaf_cert(keys["leaf"], intermediate, keys["intermediate"],
+                      not_before=NOW - timedelta(days=1), not_after=NOW + timedelta(hours=1))
+    clock = [NOW]
+    verifier = Verifier(trust_roots=[root], fetch=FakeFetch(_pem(leaf, intermediate)),
+                        clock=lambda: clock[0], verify_timestamp=False)
+    assert verifier.verify(*signed())
+    clock[0] = NOW + timedelta(hours=2)
+    _rejects(verifier, *signed(), "expired or not yet valid")
 
 
 def test_fetch_url_caps_size(monkeypatch):
