@@ -244,6 +244,22 @@ def hear(text, voice, room, context):
                  decision.intent, decision.slots)
 
 
+def hear_in_rooms(said):
+    """`hear` for each (text, voice, room, context) of `said`, in the same order.
+
+    Each voice in each room is heard as its own session, in the order given, by a
+    recogniser that starts afresh (`forget_the_room`): one speaker mode in one room hears
+    one household, and adapts to it as it listens.
+    """
+    results = {}
+    for place in dict.fromkeys((voice, room) for _, voice, room, _ in said):
+        recogniser().forget_the_room()
+        for n, (text, voice, room, context) in enumerate(said):
+            if (voice, room) == place:
+                results[n] = hear(text, voice, room, context)
+    return [results[n] for n in range(len(said))]
+
+
 def understood(row, result):
     """A command is understood when what it asks for is done, confirmed or checked."""
     return result.decision in (ACT, CONFIRM, CHECK) and lands(row, result)

@@ -50,9 +50,12 @@ PAD_MS = 300
 # pure silence, 10 of 15 with a noise floor 50 dB down). A faint steady hiss, as any
 # microphone has, is added to whatever is heard.
 NOISE_FLOOR_DBFS = -55
-# The matcher's ways of finding a phrase that are trusted on a recogniser's transcript
-# ("unknown name": a sample with a routine we do not have, which the guide says so about).
-TRUSTED = ("literal", "stripped", "near", "unknown name")
+# The matcher's ways of finding a phrase that are trusted on a recogniser's transcript.
+# Not "unknown name" (a sample around a name the guide does not have): misheard talk takes
+# that shape too ("what's the score" heard as "what is the floor the cricket"), so it is
+# said back first, like a guess.
+TRUSTED = ("literal", "stripped", "near")
+GUESSED = ("learnt", "unknown name")
 GRAMMAR = "skill"
 # Each sample with a slot is written out this many times, with different values.
 FILLS_PER_SAMPLE = 3
@@ -231,6 +234,7 @@ class Recogniser:
         self.grammar.activate_search(GRAMMAR)
         self._floor = None
         self.transcribe(silence(500))  # the first decode is slow
+        self._fresh = [decoder.get_cmn() for decoder in (self.words, self.grammar)]
 
     @staticmethod
     def _decoder():
@@ -257,6 +261,14 @@ class Recogniser:
             log.info("left out %d sentence(s) with words the recogniser cannot pronounce",
                      len(sentences) - len(kept))
         return kept
+
+    def forget_the_room(self):
+        """Hear the next utterance as a recogniser just built would. The decoders adapt to
+        the voice and the room they hear (the mean of the sound's spectrum), which helps
+        one speaker mode in one room; a check that plays many voices and rooms through one
+        recogniser calls this between them, as if each were another device."""
+        for decoder, cmn in zip((self.words, self.grammar), self._fresh, strict=True):
+            decoder.set_cmn(cmn)
 
     # --- streaming: start, feed the sound as it comes, finish ------------------------
 
@@ -330,7 +342,7 @@ def understand(matcher, words, grammar=""):
     if by_words and by_words.how in TRUSTED and by_words.intent != intents.FALLBACK:
         heard.phrase = words
         heard.agreed = heard.intents[0] == heard.intents[1]
-    elif by_words and by_words.how == "learnt" and by_words.intent != intents.FALLBACK:
+    elif by_words and by_words.how in GUESSED and by_words.intent != intents.FALLBACK:
         heard.guess = words  # asked about, never acted on by itself
     return heard
 

@@ -6,7 +6,8 @@ Speaker mode hears far less surely than Alexa, so what has consequences is check
 - a routine asked for by voice is confirmed before it starts ("The full gentle routine is
   15 minutes on the floor, the longest. Start it?");
 - an answer to a safety question is said back ("Did you say no?") unless both of the
-  recogniser's decoders heard the same answer;
+  recogniser's decoders heard the same answer; one guessed from more than a few words is
+  not taken at all, and the question is asked again;
 - a word naming a warning sign is never taken for an answer: a report the phrase matcher
   understands ("I have numbness in both legs") goes to the guide as one; a lone word heard
   while a safety question waits is asked about ("Did you mention numbness?").
@@ -73,7 +74,7 @@ class Listener:
                     (words.NOT_STARTED, words.NOT_STARTED_QUESTION)))
             return Decision(NOT_UNDERSTOOD, intents.FALLBACK)
         if (found is None or found.intent == intents.FALLBACK) and heard.guess and in_session:
-            return self._check_guess(heard.guess)
+            return self._check_guess(heard.guess, waiting)
         if found is None or found.intent == intents.FALLBACK:
             return Decision(NOT_UNDERSTOOD, intents.FALLBACK)
         decision = Decision(ACT, found.intent, found.slots)
@@ -97,10 +98,16 @@ class Listener:
             self.pending = decision
         return decision
 
-    def _check_guess(self, said):
+    def _check_guess(self, said, waiting):
         """Words the guide's model does not have, which the matcher only guessed a
-        request from: said back, and done after a yes."""
+        request from: said back, and done after a yes. An answer to a safety question is
+        guessed only from a few words ("nah not really"): in more, the answer may be a
+        warning sign misheard ("my legs feel numb" heard as "my leg the your no"), so the
+        question is asked again."""
         guess = self._match(said)
+        if (waiting == "safety" and guess.intent in words.ANSWERS
+                and len(said.split()) > GRAMMAR_WORDS):
+            return Decision(NOT_UNDERSTOOD, intents.FALLBACK)
         answer = words.ANSWERS.get(guess.intent, said)
         self.pending = Decision(CHECK, guess.intent, guess.slots,
                                 words.CHECK_ANSWER.format(answer=answer))

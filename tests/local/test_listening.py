@@ -129,11 +129,22 @@ def test_a_routine_is_not_confirmed_when_the_guide_would_not_start_it(guide):
     assert turn.decision == CONFIRM  # a new session: the guide checks safety itself
 
 
-def test_an_unknown_routine_is_not_confirmed_the_guide_says_what_there_is(guide):
+def test_an_unknown_routine_is_said_back_then_the_guide_says_what_there_is(guide):
     say(guide, "open gentle back guide")
     turn = say(guide, "do the yoga routine")
+    assert turn.decision == CHECK and turn.reply == "Did you say do the yoga routine?"
+    turn = say(guide, "yes")
     assert turn.decision == ACT
     assert turn.reply.startswith(guided.UNKNOWN_ROUTINE)
+
+
+def test_misheard_talk_shaped_like_a_question_about_a_stretch_is_only_said_back(guide):
+    # "what's the score in the cricket", as espeak-ng in a noisy room was heard
+    say(guide, "open gentle back guide")
+    turn = say(guide, "what is the floor the cricket")
+    assert turn.decision == CHECK and turn.reply == "Did you say what is the floor the cricket?"
+    turn = say(guide, "no")
+    assert turn.decision == NOT_UNDERSTOOD
 
 
 def test_an_unsure_answer_to_a_safety_question_is_said_back(guide):
@@ -252,6 +263,15 @@ def test_a_guessed_answer_to_a_safety_question_is_checked_as_an_answer(guide):
     assert turn.decision == CHECK and turn.reply == "Did you say no?"
     say(guide, "yes")
     assert guide.chat.device.attributes["screening"]["step"] == 1
+
+
+def test_an_answer_guessed_from_a_longer_sentence_is_not_taken(guide):
+    # "my legs feel numb", as espeak-ng in an echoing room was heard
+    say(guide, "open gentle back guide")
+    say(guide, "check my back")
+    turn = say(guide, "my leg the your no", "")
+    assert turn.decision == NOT_UNDERSTOOD
+    assert turn.reply == f"{dialog.FALLBACK} {words.REASK}"
 
 
 # --- Alexa's own permission question -----------------------------------------------------

@@ -156,40 +156,51 @@ def test_words_it_cannot_pronounce_are_left_out():
 # gives every sentence, voice and room.
 VOICES = ["espeak en-us 165 wpm", "hibari american female"]
 ROOMS = ["clean", "noise 10 dB SNR"]
-# Measured on this share: 96 of 120 (0.80). The decoders adapt to what they heard before,
-# so the figure moves a little with which tests ran first in the same process.
-COMMAND_FLOOR = 0.75
+# Measured on this share: 99 of 120 (0.825). Each voice and room starts from a fresh
+# recogniser's state (spoken.hear_in_rooms), so what other tests heard first does not move it.
+COMMAND_FLOOR = 0.80
 
 
-def voiced(rows, step):
-    return [(row, voice, room) for row in rows[::step] for voice in VOICES for room in ROOMS]
+def test_forgetting_the_room_hears_as_a_fresh_recogniser_does(recogniser):
+    def heard(text, voice="espeak en-gb female 150 wpm", room="reverberation"):
+        return recogniser.transcribe(spoken.as_samples(spoken.spoken(text, voice, room)))
+
+    recogniser.forget_the_room()
+    first = heard("let's stretch")
+    for text in ("what is the psoas", "check my back", "pause"):
+        heard(text, "hibari american female", "noise 10 dB SNR")
+    recogniser.forget_the_room()
+    assert heard("let's stretch") == first
+
+
+def voiced(rows, step, context="context"):
+    """(row, voice, room) for every `step`-th row in each voice and room, and what each
+    was heard as, one voice and room at a time (spoken.hear_in_rooms)."""
+    said = [(row, voice, room) for voice in VOICES for room in ROOMS for row in rows[::step]]
+    heard = spoken.hear_in_rooms([(row["text"], voice, room, row[context])
+                                  for row, voice, room in said])
+    return list(zip(said, heard, strict=True))
 
 
 def test_known_commands_from_other_voices_are_understood(capsys):
-    rows = voiced(spoken.commands(), 6)
-    heard = [spoken.hear(row["text"], voice, room, row["context"]) for row, voice, room in rows]
-    right = sum(spoken.understood(row, result)
-                for (row, _, _), result in zip(rows, heard, strict=True))
+    heard = voiced(spoken.commands(), 6)
+    right = sum(spoken.understood(row, result) for (row, _, _), result in heard)
     with capsys.disabled():
-        print(f"\nspeaker, other voices: {right}/{len(rows)} commands understood")
-    assert right / len(rows) >= COMMAND_FLOOR
+        print(f"\nspeaker, other voices: {right}/{len(heard)} commands understood")
+    assert right / len(heard) >= COMMAND_FLOOR
 
 
 def test_unrelated_speech_is_never_acted_on():
-    rows = voiced(spoken.unrelated(), 4)
     acted = [(row["text"], voice, room, result.heard, result.intent)
-             for row, voice, room in rows
-             if spoken.acted_on(result := spoken.hear(row["text"], voice, room,
-                                                      row["context"]))]
+             for (row, voice, room), result in voiced(spoken.unrelated(), 4)
+             if spoken.acted_on(result)]
     assert acted == []
 
 
 def test_a_warning_sign_in_ones_own_words_is_never_taken_for_no():
-    rows = voiced(spoken.concerns(), 3)
     taken = [(row["text"], voice, room, result.heard)
-             for row, voice, room in rows
-             if spoken.taken_as_no(result := spoken.hear(row["text"], voice, room,
-                                                         row["question"]))]
+             for (row, voice, room), result in voiced(spoken.concerns(), 3, "question")
+             if spoken.taken_as_no(result)]
     assert taken == []
 
 
