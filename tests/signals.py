@@ -1,12 +1,13 @@
 """Test signals for the studio: sound shaped like speech, with nothing recorded."""
 
 import numpy as np
-from scipy.signal import butter, sosfilt
 
 
 def speech_like(seconds, seed, rate=24000, stress=1.5, gap_s=(0.4, 1.0)):
     """Phrases of speech-band noise in 3-5 Hz syllables, some stressed (louder by
     `stress`), between silent pauses of `gap_s` seconds; peaks at 0.1 (about -39 LUFS)."""
+    from scipy.signal import butter, sosfilt  # seconds to import: only when a test plays one
+
     rng = np.random.default_rng(seed)
     band = butter(4, [150, 4000], "bandpass", fs=rate, output="sos")
     parts = []

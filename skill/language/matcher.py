@@ -103,6 +103,12 @@ def canonical(text):
     return _PSOAS.sub("psoas", " ".join(words))
 
 
+def _own_words(sample):
+    """The words a sample has besides its slots, as a phrase that fits it has them."""
+    return frozenset(token for word in sample.split() if not _SLOT.fullmatch(word)
+                     for token in normalise(word).split())
+
+
 def strip_wrapping(text):
     """The phrase without polite or hesitant words around it ("could you ... please")."""
     return _TRAILING.sub("", _LEADING.sub("", text)).strip()
@@ -126,6 +132,7 @@ class PhraseMatcher:
         self.patterns = []
         self.values = {}  # slot type -> {normalised phrase: id}
         self.samples = []  # (normalised sample, intent, {slot name: slot type})
+        self._needs = []  # per pattern: the words of its own, which a phrase it fits has
         for slot_type in language.get("types", []):
             table = self.values.setdefault(slot_type["name"], {})
             for value in slot_type["values"]:
@@ -143,6 +150,7 @@ class PhraseMatcher:
                               if len(_SLOT.findall(sample)) > 1 else None)
                     self.patterns.append((self._compile(sample), intent["name"], slot_types,
                                           own, strict))
+                    self._needs.append(_own_words(sample))
                 else:
                     self.exact.setdefault(normalise(sample), intent["name"])
 
@@ -174,6 +182,32 @@ class PhraseMatcher:
             text == self.invocation or text.split(" ")[0] in _LAUNCH_VERBS
         )
 
+    @cached_property
+    def _by_word(self):
+        """word -> the patterns keyed by it (each by its least shared word of its own), and
+        the patterns with no word of their own."""
+        shared = {}
+        for needs in self._needs:
+            for word in needs:
+                shared[word] = shared.get(word, 0) + 1
+        by_word, anywhere = {}, []
+        for n, needs in enumerate(self._needs):
+            if needs:
+                by_word.setdefault(min(needs, key=lambda w: (shared[w], w)), []).append(n)
+            else:
+                anywhere.append(n)
+        return by_word, anywhere
+
+    def _candidates(self, text):
+        """The patterns `text` may fit, in the model's order: only those whose words of
+        their own are all in it (a phrase is tried against a few, not every one)."""
+        words = set(text.split())
+        by_word, anywhere = self._by_word
+        found = [*anywhere]
+        for word in words:
+            found.extend(by_word.get(word, ()))
+        return sorted(n for n in set(found) if self._needs[n] <= words)
+
     def _literal(self, text):
         """The sample the phrase is; or the best sample it fits with its slots filled,
         resolved; or, as a second answer, one it fits with a name we do not know (a
@@ -181,7 +215,8 @@ class PhraseMatcher:
         if text in self.exact:
             return Match(self.exact[text]), None
         best, best_rank, unknown, unknown_own = None, None, None, 2
-        for regex, intent, slot_types, own, strict in self.patterns:
+        for n in self._candidates(text):
+            regex, intent, slot_types, own, strict = self.patterns[n]
             found = regex.fullmatch(text)
             if not found:
                 continue
@@ -231,12 +266,20 @@ class PhraseMatcher:
                     expanded.append((text, intent, {name: (phrase, value_id)}))
         return expanded
 
+    @cached_property
+    def _near_choices(self):
+        """The expanded samples as the near step compares them, prepared once (rapidfuzz
+        would otherwise prepare every one of them again for each phrase)."""
+        from rapidfuzz import utils
+
+        return [utils.default_process(entry[0]) for entry in self._expanded]
+
     def _near(self, text):
         from rapidfuzz import fuzz, process, utils
 
-        choices = [entry[0] for entry in self._expanded]
-        found = process.extractOne(text, choices, scorer=fuzz.ratio,
-                                   processor=utils.default_process, score_cutoff=NEAR_ENOUGH)
+        found = process.extractOne(utils.default_process(text), self._near_choices,
+                                   scorer=fuzz.ratio, processor=None,
+                                   score_cutoff=NEAR_ENOUGH)
         if found is None:
             return None
         _, _, index = found
@@ -337,7 +380,8 @@ class PhraseMatcher:
         """Build now what is otherwise built on first use (the expanded samples, the slot
         spotters, the learnt step's classifier: seconds in all), so that nobody waits
         for it in the middle of a conversation."""
-        _built = (self._expanded, self._spotters, self._classifier)  # built when read
+        # Each is built when first read.
+        _built = (self._by_word, self._near_choices, self._spotters, self._classifier)
         return self
 
     @cached_property

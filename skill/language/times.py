@@ -155,6 +155,8 @@ def _anchored(tokens, start, end):
         phrase.endswith(" " + suffix) for suffix, half in SUFFIXES if half))
 
 
+# Asked of every phrase heard and of every sample the learnt step learns from.
+@lru_cache(maxsize=4096)
 def find_time(text, longest=6):
     """(start, end, value) of the first time said in `text` (word positions), or None.
     A clock time wins over a part of the day said with it ("each evening at 9": 09:00)."""

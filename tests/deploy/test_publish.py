@@ -51,16 +51,26 @@ def audio(tmp_path):
     return root
 
 
-@pytest.fixture
-def s3(aws_env):
+@pytest.fixture(scope="module")
+def s3_service():
+    """moto's S3 and one client for the module: a client takes a few hundred ms to make."""
     with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
-        yield client
+        yield boto3.client("s3", region_name="us-east-1", aws_access_key_id="testing",
+                           aws_secret_access_key="testing")
 
 
-def run(audio, **options):
-    return publish(BUCKET, source=audio, progress=False, **options)
+@pytest.fixture
+def s3(aws_env, s3_service):
+    """An empty bucket for each test."""
+    s3_service.create_bucket(Bucket=BUCKET)
+    yield s3_service
+    for key in keys(s3_service):
+        s3_service.delete_object(Bucket=BUCKET, Key=key)
+    s3_service.delete_bucket(Bucket=BUCKET)
+
+
+def run(s3, audio, **options):
+    return publish(BUCKET, source=audio, progress=False, client=s3, **options)
 
 
 def keys(s3, prefix=""):
@@ -69,7 +79,7 @@ def keys(s3, prefix=""):
 
 
 def test_first_publish_uploads_everything_with_its_headers(s3, audio):
-    report = run(audio)
+    report = run(s3, audio)
     assert sorted(report.uploaded) == sorted(LIBRARY)
     assert report.unchanged == report.deleted == []
     assert report.bytes_uploaded == sum(len(body) for body in LIBRARY.values())
@@ -84,17 +94,17 @@ def test_first_publish_uploads_everything_with_its_headers(s3, audio):
 
 
 def test_second_publish_uploads_nothing(s3, audio):
-    run(audio)
-    report = run(audio)
+    run(s3, audio)
+    report = run(s3, audio)
     assert report.uploaded == []
     assert sorted(report.unchanged) == sorted(LIBRARY)
     assert report.bytes_uploaded == 0
 
 
 def test_a_changed_file_alone_is_uploaded_again(s3, audio):
-    run(audio)
+    run(s3, audio)
     (audio / "steps/daily-02.mp3").write_bytes(b"ID3 step two, read again")
-    report = run(audio)
+    report = run(s3, audio)
     assert report.uploaded == ["steps/daily-02.mp3"]
     assert len(report.unchanged) == len(LIBRARY) - 1
     assert s3.get_object(Bucket=BUCKET, Key="steps/daily-02.mp3")["Body"].read() == \
@@ -102,17 +112,17 @@ def test_a_changed_file_alone_is_uploaded_again(s3, audio):
 
 
 def test_same_size_different_content_is_noticed(s3, audio):
-    run(audio)
+    run(s3, audio)
     (audio / "daily.mp3").write_bytes(b"ID3 DAILY ROUTINE")  # same length
-    assert run(audio).uploaded == ["daily.mp3"]
+    assert run(s3, audio).uploaded == ["daily.mp3"]
 
 
 def test_changed_headers_are_sent_again(s3, audio):
-    run(audio)
+    run(s3, audio)
     s3.copy_object(Bucket=BUCKET, Key="feed.xml", CopySource={"Bucket": BUCKET, "Key": "feed.xml"},
                    MetadataDirective="REPLACE", ContentType="text/xml",
                    Metadata={"sha256": hashlib.sha256(LIBRARY["feed.xml"]).hexdigest()})
-    assert run(audio).uploaded == ["feed.xml"]
+    assert run(s3, audio).uploaded == ["feed.xml"]
     assert s3.head_object(Bucket=BUCKET, Key="feed.xml")["ContentType"] == "application/rss+xml"
 
 
@@ -120,19 +130,19 @@ def test_a_multipart_upload_is_recognised_as_unchanged(s3, audio):
     """Large files go up in parts; their ETag is no MD5, the sha256 metadata still holds."""
     big = bytes(range(256)) * (9 * 4096)  # 9 MiB, above the 8 MiB multipart threshold
     (audio / "full.mp3").write_bytes(big)
-    assert "full.mp3" in run(audio).uploaded
+    assert "full.mp3" in run(s3, audio).uploaded
     head = s3.head_object(Bucket=BUCKET, Key="full.mp3")
     assert "-" in head["ETag"]  # a multipart ETag
     assert head["Metadata"]["sha256"] == hashlib.sha256(big).hexdigest()
     assert head["ContentType"] == "audio/mpeg"
-    assert run(audio).uploaded == []
+    assert run(s3, audio).uploaded == []
 
 
 def test_stray_objects_stay_without_delete(s3, audio):
-    run(audio)
+    run(s3, audio)
     s3.put_object(Bucket=BUCKET, Key="old-routine.mp3", Body=b"ID3 gone")
     (audio / "playlist.m3u").unlink()
-    report = run(audio)
+    report = run(s3, audio)
     assert report.deleted == []
     assert report.stray == ["old-routine.mp3", "playlist.m3u"]
     assert "old-routine.mp3" in keys(s3) and "playlist.m3u" in keys(s3)
@@ -140,10 +150,10 @@ def test_stray_objects_stay_without_delete(s3, audio):
 
 
 def test_delete_removes_what_is_not_in_audio(s3, audio):
-    run(audio)
+    run(s3, audio)
     s3.put_object(Bucket=BUCKET, Key="old-routine.mp3", Body=b"ID3 gone")
     s3.put_object(Bucket=BUCKET, Key="steps/old-01.mp3", Body=b"ID3 gone")
-    report = run(audio, delete=True)
+    report = run(s3, audio, delete=True)
     assert report.deleted == ["old-routine.mp3", "steps/old-01.mp3"]
     assert keys(s3) == sorted(LIBRARY)
 
@@ -152,7 +162,7 @@ def test_delete_stays_under_the_prefix(s3, audio):
     s3.put_object(Bucket=BUCKET, Key="other/keep.txt", Body=b"not ours")
     s3.put_object(Bucket=BUCKET, Key="audio-old/keep.mp3", Body=b"not ours either")
     s3.put_object(Bucket=BUCKET, Key="audio/stale.mp3", Body=b"ours, stale")
-    report = run(audio, prefix="audio", delete=True)
+    report = run(s3, audio, prefix="audio", delete=True)
     assert report.deleted == ["audio/stale.mp3"]
     assert keys(s3, "audio/") == sorted(f"audio/{name}" for name in LIBRARY)
     assert "other/keep.txt" in keys(s3) and "audio-old/keep.mp3" in keys(s3)
@@ -160,30 +170,30 @@ def test_delete_stays_under_the_prefix(s3, audio):
 
 @pytest.mark.parametrize("prefix", ["v1", "/v1/", "v1/", "site/v1"])
 def test_prefix(s3, audio, prefix):
-    report = run(audio, prefix=prefix)
+    report = run(s3, audio, prefix=prefix)
     expected = normalise_prefix(prefix)
     assert keys(s3) == sorted(f"{expected}/{name}" for name in LIBRARY)
     assert report.prefix == expected
-    assert run(audio, prefix=prefix).uploaded == []
+    assert run(s3, audio, prefix=prefix).uploaded == []
 
 
 def test_the_prefix_is_separate_from_the_root(s3, audio):
-    run(audio)
-    assert len(run(audio, prefix="v2").uploaded) == len(LIBRARY)
+    run(s3, audio)
+    assert len(run(s3, audio, prefix="v2").uploaded) == len(LIBRARY)
     assert len(keys(s3)) == 2 * len(LIBRARY)
 
 
 def test_dry_run_changes_nothing(s3, audio):
     s3.put_object(Bucket=BUCKET, Key="stray.mp3", Body=b"ID3")
-    report = run(audio, dry_run=True, delete=True)
+    report = run(s3, audio, dry_run=True, delete=True)
     assert sorted(report.uploaded) == sorted(LIBRARY)
     assert report.deleted == ["stray.mp3"]
     assert report.summary().startswith("dry run")
     assert keys(s3) == ["stray.mp3"]
 
-    run(audio)
+    run(s3, audio)
     (audio / "daily.vtt").write_bytes(b"WEBVTT\n")
-    report = run(audio, dry_run=True, delete=True)
+    report = run(s3, audio, dry_run=True, delete=True)
     assert report.uploaded == ["daily.vtt"]
     assert report.deleted == ["stray.mp3"]
     assert s3.get_object(Bucket=BUCKET, Key="daily.vtt")["Body"].read() == LIBRARY["daily.vtt"]
@@ -193,20 +203,20 @@ def test_dry_run_changes_nothing(s3, audio):
 def test_hidden_files_are_not_published(s3, audio):
     (audio / ".DS_Store").write_bytes(b"\0")
     (audio / "steps" / "._daily-01.mp3").write_bytes(b"\0")
-    assert sorted(run(audio).uploaded) == sorted(LIBRARY)
+    assert sorted(run(s3, audio).uploaded) == sorted(LIBRARY)
 
 
 def test_an_empty_or_missing_folder_is_refused(s3, tmp_path):
     (tmp_path / "empty").mkdir()
     for folder in (tmp_path / "empty", tmp_path / "missing"):
         with pytest.raises(PublishError):
-            run(folder, delete=True)
+            run(s3, folder, delete=True)
     assert keys(s3) == []
 
 
 def test_a_missing_bucket_is_a_clear_error(s3, audio):
     with pytest.raises(PublishError, match="no-such-bucket"):
-        publish("no-such-bucket", source=audio, progress=False)
+        publish("no-such-bucket", source=audio, progress=False, client=s3)
 
 
 def test_the_real_library_is_typed():

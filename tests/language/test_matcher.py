@@ -1,5 +1,7 @@
 """skill/language/matcher.py: typed phrases to intents through the generated models."""
 
+import re
+
 import pytest
 
 from skill.language import model
@@ -134,6 +136,21 @@ def test_new_samples_leave_older_ones_alone(matcher, phrase, intent):
 def test_the_longest_sample_wins_over_a_slot_that_swallows_words(matcher):
     # "explain {topic}" also matches, with the topic "so as to me".
     assert topic(matcher.match("explain so as to me")) == ("so as", intents.TOPIC_WHAT)
+
+
+@pytest.mark.parametrize("locale", model.LOCALES)
+def test_a_phrase_is_tried_against_every_sample_it_fits(locale):
+    """The literal step tries only the samples whose own words a phrase has: every sample
+    filled with any words ("x y") is still tried, alone or with words around it."""
+    matcher = PhraseMatcher.for_locale(locale)
+    for n, (regex, _, slot_types, _, _) in enumerate(matcher.patterns):
+        sample = regex.pattern
+        for slot in slot_types:
+            sample = re.sub(rf"\(\?P<{slot}>[^)]*\)", "x y", sample)
+        text = sample.replace("\\", "")
+        assert regex.fullmatch(text), text
+        assert n in matcher._candidates(text), text
+        assert n in matcher._candidates(f"please {text} now"), text
 
 
 @pytest.mark.parametrize("phrase, intent, slot, spoken", [
