@@ -17,12 +17,16 @@ What it does:
    folder instead of downloading it (bench/alexa_ca.py). The production server has no
    such setting. SQLite persistence goes to the temporary folder; the skill id is the one
    in the envelopes.
-3. Runs `--concurrency` simulated devices on an asyncio client, each on its own keep-alive
-   connection, each playing whole conversations back to back (launch, the psoas
-   explanation, the screening with its answers, stop; a new user every few
-   conversations). Every request is a fresh envelope with a current timestamp, signed with
-   the leaf key. There is no think time: a device sends its next request as soon as the
-   answer arrives, which is harsher than real traffic.
+3. Waits until every worker process has said it is ready, then runs `--concurrency`
+   simulated devices on an asyncio client, each on its own keep-alive connection, each
+   playing whole conversations back to back (launch, the psoas explanation, the screening
+   with its answers, stop; a new user every few conversations). The devices arrive over
+   the first half of the warm-up, not all in one millisecond: gunicorn's workers race to
+   accept, so a burst of connections lands mostly on whichever worker wakes first, and
+   keep-alive keeps them there for the whole run (measured: one worker of two holding all
+   32 connections in some runs). Every request is a fresh envelope with a current
+   timestamp, signed with the leaf key. There is no think time: a device sends its next
+   request as soon as the answer arrives, which is harsher than real traffic.
 4. After `--warmup` seconds (not counted) it measures for `--seconds`, then stops the
    server with SIGTERM and reports throughput, latency percentiles and errors. Latency is
    from writing the request to reading the whole response; signing is not included (Alexa
@@ -37,7 +41,7 @@ RSA signing), so the report gives the CPU time per request of both sides (the se
 with its worker processes) and the load average before the run: other work on the machine
 moves every figure. With several worker processes, each keep-alive connection stays with
 the worker that accepted it, so how the devices happen to be split between the workers
-moves the tail latency too.
+moves the tail latency too: the report gives each worker's share of the server's CPU.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import re
 import signal
 import statistics
@@ -137,18 +142,20 @@ def start_server(tmp: Path, workers: int, threads: int,
         return subprocess.Popen(command, cwd=REPO, stdout=out, stderr=err)
 
 
-def server_port(log: Path, server: subprocess.Popen, seconds: float = 60) -> int:
-    """The port the server logged ("serving on http://127.0.0.1:PORT/")."""
+def server_port(log: Path, server: subprocess.Popen, workers: int, seconds: float = 60) -> int:
+    """The port the server logged ("serving on http://127.0.0.1:PORT/"), once each of its
+    `workers` has logged that it is ready."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = re.search(rf"serving on http://{re.escape(HOST)}:(\d+)/", log.read_text())
-        if found:
+        text = log.read_text()
+        found = re.search(rf"serving on http://{re.escape(HOST)}:(\d+)/", text)
+        if found and len(set(re.findall(r"worker (\d+) ready", text))) >= workers:
             return int(found.group(1))
         if server.poll() is not None:
             raise RuntimeError(f"the server exited with status {server.returncode}:\n"
                                f"{log.read_text()}")
         time.sleep(0.05)
-    raise RuntimeError("the server did not log its port in time")
+    raise RuntimeError("the server did not log its port and ready workers in time")
 
 
 async def wait_until_healthy(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -262,10 +269,12 @@ class Results:
 
 
 async def device_loop(port: int, ca, results: Results, stop: asyncio.Event, per_user: int,
-                      timeout: float) -> None:
-    """One simulated device: whole conversations back to back until told to stop."""
+                      timeout: float, arrival: float) -> None:
+    """One simulated device: it arrives `arrival` seconds in, then plays whole
+    conversations back to back until told to stop."""
     connection = None
     conversations = 0
+    await asyncio.sleep(arrival)
     while not stop.is_set():
         if conversations % per_user == 0:
             device = Device(application_id=LOCAL_APPLICATION_ID)
@@ -307,43 +316,53 @@ async def device_loop(port: int, ca, results: Results, stop: asyncio.Event, per_
 
 async def drive(port: int, ca, args, server_pid: int) -> tuple[Results, dict]:
     results, stop = Results(), asyncio.Event()
+    arrivals = random.Random(1)  # the same arrival times every run
     devices = [asyncio.create_task(device_loop(port, ca, results, stop, args.per_user,
-                                               args.timeout))
+                                               args.timeout,
+                                               arrivals.uniform(0, args.warmup / 2)))
                for _ in range(args.concurrency)]
     await asyncio.sleep(args.warmup)
     results.measuring = True
     started, client_cpu = time.perf_counter(), time.process_time()
-    server_cpu = cpu_seconds(server_pid)
+    server_cpu = cpu_by_process(server_pid)
     await asyncio.sleep(args.seconds)
     results.measuring = False
+    server_after = cpu_by_process(server_pid)
+    used = {pid: server_after[pid] - server_cpu.get(pid, 0.0) for pid in server_after}
+    workers = sorted((seconds for pid, seconds in used.items() if pid != server_pid),
+                     reverse=True)
     window = {
         "elapsed": time.perf_counter() - started,
         "client_cpu": time.process_time() - client_cpu,
-        "server_cpu": None if server_cpu is None else cpu_seconds(server_pid) - server_cpu,
+        "server_cpu": sum(used.values()) if used else None,
+        "worker_shares": [round(s / sum(workers), 3) for s in workers] if sum(workers) else [],
     }
     stop.set()
     await asyncio.gather(*devices)
     return results, window
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time so far of a process and its children (the server's worker
-    processes), from Linux /proc; None elsewhere."""
+def cpu_by_process(pid: int) -> dict[int, float]:
+    """User + system CPU time so far of a process and of each of its children (the
+    server's worker processes), by process id, from Linux /proc; empty elsewhere."""
     def stat(path: Path) -> list[str] | None:
         try:  # the fields after the command name, which may hold spaces
             return path.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             return None
 
+    def seconds(fields: list[str]) -> float:
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     fields = stat(Path(f"/proc/{pid}/stat"))
     if fields is None:
-        return None
-    ticks = int(fields[11]) + int(fields[12])
+        return {}
+    used = {pid: seconds(fields)}
     for path in Path("/proc").glob("[0-9]*/stat"):
         child = stat(path)
         if child is not None and child[1] == str(pid):  # its parent is the server
-            ticks += int(child[11]) + int(child[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+            used[int(path.parent.name)] = seconds(child)
+    return used
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float | None:
@@ -379,7 +398,7 @@ def main(argv=None):
         server = start_server(tmp, args.workers, args.threads, args.persistence)
         load_before = os.getloadavg()
         try:
-            port = server_port(tmp / "server.log", server)
+            port = server_port(tmp / "server.log", server, args.workers)
             asyncio.run(wait_until_healthy(port, server))
             results, window = asyncio.run(drive(port, ca, args, server.pid))
         finally:
@@ -417,6 +436,7 @@ def main(argv=None):
         "requests_by_kind": dict(sorted(results.by_kind.items())),
         "server_cpu_ms_per_request": per_request_ms(window["server_cpu"]),
         "client_cpu_ms_per_request": per_request_ms(window["client_cpu"]),
+        "worker_cpu_shares": window["worker_shares"],
         "access_log": access,
         "server_warnings": sum(bool(WARNING.search(line)) for line in server_log.splitlines()),
         "server_exit_status": exit_status,
@@ -444,6 +464,8 @@ def print_report(r):
     print(f"CPU per request: server {r['server_cpu_ms_per_request']} ms, "
           f"this client {r['client_cpu_ms_per_request']} ms (signing included); "
           f"load average before: {r['load_average_before']}")
+    shares = " / ".join(f"{share:.0%}" for share in r["worker_cpu_shares"]) or "unknown"
+    print(f"the server's CPU by worker process: {shares}")
     if r["errors_by_kind"]:
         print(f"errors by kind: {r['errors_by_kind']}")
     print(f"access log: {r['access_log']['lines']} lines, "

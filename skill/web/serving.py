@@ -166,9 +166,11 @@ def _graceful_interrupt(arbiter) -> None:
 def _worker_interrupt_is_term(worker) -> None:
     """gunicorn's `post_worker_init` hook: a worker handles SIGINT (Ctrl-C reaches every
     process in the group) as its SIGTERM, finishing its requests; the master decides when
-    to stop at once."""
+    to stop at once. Then it says it is ready: gunicorn's own "Booting worker" line comes
+    before the app is loaded, and a client that starts at once may find one worker only."""
     signal.signal(signal.SIGINT, signal.getsignal(signal.SIGTERM))
     signal.siginterrupt(signal.SIGINT, False)
+    log.info("worker %d ready", os.getpid())
 
 
 # --- running -------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ class Server:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             found = re.search(r"serving on http://127\.0\.0\.1:(\d+)/", self.log())
-            if found and "Booting worker" in self.log():
+            if found and re.search(r"worker \d+ ready", self.log()):
                 return int(found.group(1))
             if self.process.poll() is not None:
                 raise AssertionError(f"server exited early:\n{self.log()}")
@@ -336,6 +336,21 @@ def test_a_port_in_use_is_one_line_and_exit_status_2(tmp_path):
     assert done.stdout == ""
     [line] = done.stderr.splitlines()
     assert f"cannot serve on 127.0.0.1:{port}" in line and "in use" in line
+
+
+@real_server
+def test_each_worker_says_when_it_is_ready(tmp_path):
+    server = Server(tmp_path, [sys.executable, "-m", "skill", "serve", "--port", "0",
+                               "--workers", "2", "--threads", "1"])
+    try:
+        deadline = time.monotonic() + 60
+        while len(ready := re.findall(r"worker (\d+) ready", server.log())) < 2:
+            assert time.monotonic() < deadline, server.log()
+            time.sleep(0.05)
+        assert len(set(ready)) == 2
+        assert server.request("GET", "/health")[0] == 200
+    finally:
+        assert server.stop() == 0
 
 
 @real_server
