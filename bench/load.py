@@ -331,11 +331,12 @@ async def drive(port: int, ca, args, server_pid: int) -> tuple[Results, dict]:
     used = {pid: server_after[pid] - server_cpu.get(pid, 0.0) for pid in server_after}
     workers = sorted((seconds for pid, seconds in used.items() if pid != server_pid),
                      reverse=True)
+    all_workers = sum(workers)
     window = {
         "elapsed": time.perf_counter() - started,
         "client_cpu": time.process_time() - client_cpu,
         "server_cpu": sum(used.values()) if used else None,
-        "worker_shares": [round(s / sum(workers), 3) for s in workers] if sum(workers) else [],
+        "worker_shares": [round(s / all_workers, 3) for s in workers] if all_workers else [],
     }
     stop.set()
     await asyncio.gather(*devices)

@@ -64,7 +64,15 @@ FIRST_VOICE = "63.56,-2.00,0.24,3.12,-1.71,-4.72,0.95,5.77,-0.05,0.43,-1.38,1.29
 # Measured (bench/speaker.py --every 4, all voices and rooms): 554 of 810 commands
 # understood, against 523 with neither, and still no unrelated sentence acted on.
 BACK_TO_FIRST_VOICE = 0.5
-_FIRST = [float(value) for value in FIRST_VOICE.split(",")]
+
+
+def voice_values(cmn):
+    """pocketsphinx's estimate of a voice ("63.56,-2.00,...", as `cmninit` and `get_cmn`
+    write it) as numbers."""
+    return [float(value) for value in cmn.split(",")]
+
+
+_FIRST = voice_values(FIRST_VOICE)
 # The matcher's ways of finding a phrase that are trusted on a recogniser's transcript.
 # Not "unknown name" (a sample around a name the guide does not have): misheard talk takes
 # that shape too ("what's the score" heard as "what is the floor the cricket"), so it is
@@ -293,7 +301,7 @@ class Recogniser:
         self.forget_the_room()
         for start in range(0, len(audio), piece_ms):
             self.transcribe(as_samples(audio[start:start + piece_ms]), back=0)
-        estimate = [float(value) for value in self.words.get_cmn().split(",")]
+        estimate = voice_values(self.words.get_cmn())
         self.forget_the_room()
         return estimate
 
@@ -301,7 +309,7 @@ class Recogniser:
 
     def start(self, back=BACK_TO_FIRST_VOICE):
         for decoder in (self.words, self.grammar):
-            now = [float(value) for value in decoder.get_cmn().split(",")]
+            now = voice_values(decoder.get_cmn())
             decoder.set_cmn(",".join(f"{value + back * (first - value):.4f}"
                                      for value, first in zip(now, _FIRST, strict=True)))
             decoder.start_utt()

@@ -22,7 +22,13 @@ from skill.content import screening as words
 from skill.language.model import MODEL_DIR
 from skill.local import speaker
 from skill.local.chat import Chat
-from skill.local.hearing import FIRST_VOICE, Recogniser, expected_sentences, grammar_parts
+from skill.local.hearing import (
+    FIRST_VOICE,
+    Recogniser,
+    expected_sentences,
+    grammar_parts,
+    voice_values,
+)
 from skill.local.speaker import Speaker, Voice
 from skill.runtime.alexa import intents
 from skill.runtime.settings import AUDIO_DIR
@@ -181,10 +187,9 @@ def test_a_new_speaker_mode_starts_from_the_guides_own_voice(recogniser):
     Thirty seconds still carry a little of where the estimate started (measured from the
     model's default: 63.56 in the first coefficient; from FIRST_VOICE: 62.77); another
     voice is far off (espeak-ng and hibari's American voice: 15 to 17)."""
-    first = [float(v) for v in FIRST_VOICE.split(",")]
+    first = voice_values(FIRST_VOICE)
     recogniser.forget_the_room()
-    assert [float(v) for v in recogniser.words.get_cmn().split(",")] == pytest.approx(
-        first, abs=0.01)
+    assert voice_values(recogniser.words.get_cmn()) == pytest.approx(first, abs=0.01)
     talk = AudioSegment.from_mp3(AUDIO_DIR / "about-the-psoas.mp3")[5_000:35_000]
     assert recogniser.measure_voice(talk) == pytest.approx(first, abs=1.0)
     other = sum((spoken.spoken(row["text"], "espeak en-us 165 wpm", "clean")

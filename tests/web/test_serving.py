@@ -340,8 +340,7 @@ def test_a_port_in_use_is_one_line_and_exit_status_2(tmp_path):
 
 @real_server
 def test_each_worker_says_when_it_is_ready(tmp_path):
-    server = Server(tmp_path, [sys.executable, "-m", "skill", "serve", "--port", "0",
-                               "--workers", "2", "--threads", "1"])
+    server = skill_serve(tmp_path, "--workers", "2", "--threads", "1")  # the last one counts
     try:
         deadline = time.monotonic() + 60
         while len(ready := re.findall(r"worker (\d+) ready", server.log())) < 2:
