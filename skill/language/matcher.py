@@ -15,8 +15,10 @@ the tests), in four steps, the first that answers wins:
    enough, a control (stop, next, yes) is a short phrase, and a request about the guide
    carries one of its words (samples.DOMAIN_WORDS) or a slot value.
 
-Anything else is AMAZON.FallbackIntent, as on a device. The thresholds are measured in
-tests/language/test_coverage.py on paraphrases and unrelated sentences.
+An answer taken back in the same breath ("no, wait, yes") is matched by what follows
+the words that take it back. Anything else is AMAZON.FallbackIntent, as on a device. The
+thresholds are measured in tests/language/test_coverage.py on paraphrases, unrelated
+sentences and answers taken back.
 """
 
 import json
@@ -57,6 +59,16 @@ _TRAILING = re.compile(
     r"if you can|if possible|would you|could you|mate|love|guide))+$")
 # A yes or no said first, then more: the answer is the first word.
 _ANSWER_FIRST = re.compile(r"^(yes|yeah|yep|yup|sure|no|nope|nah)\b")
+# Unless words after it take it back ("no, wait, yes"; "nope, actually I had a fall";
+# "yes, sorry, I mean no"): then what follows them is what is meant.
+_FIRST_ANSWER = (r"(?:um |uh |er )?(?:yes|yeah|yep|yup|sure|uh huh|no|nope|nah|not really|"
+                 r"not that i know of|i do|i don't|it does|it doesn't|i think so|"
+                 r"i don't think so)")
+_TAKE_BACK = ("let me take that back", "i take that back", "let me change that",
+              "now that i think about it", "let me think", "scratch that", "correction",
+              "i meant to say", "i meant", "i mean", "hang on", "hold on", "wait",
+              "actually", "sorry", "oh", "well", "hmm", "um")
+_REPAIR = re.compile(rf"^{_FIRST_ANSWER}\b.*?\b(?:(?:{'|'.join(_TAKE_BACK)}) )+(?P<meant>.+)$")
 
 # How close a near match must be (0-100).
 NEAR_ENOUGH = 90
@@ -103,6 +115,13 @@ def canonical(text):
     return _PSOAS.sub("psoas", " ".join(words))
 
 
+def _written_out(sample):
+    """A sample with its contractions written out ("it's worse at night" -> "it is worse
+    at night"), the way a recogniser's transcript has them (skill.local.hearing), so that
+    both spellings are found as the sample."""
+    return " ".join(_CONTRACTIONS.get(word.lower(), word) for word in sample.split())
+
+
 def _own_words(sample):
     """The words a sample has besides its slots, as a phrase that fits it has them."""
     return frozenset(token for word in sample.split() if not _SLOT.fullmatch(word)
@@ -144,15 +163,18 @@ class PhraseMatcher:
             samples = intent.get("samples", []) + BUILT_IN_PHRASES.get(intent["name"], [])
             for sample in samples:
                 self.samples.append((sample, intent["name"], slot_types))
-                if _SLOT.search(sample):
-                    own = len(normalise(_SLOT.sub(" ", sample)).split())
-                    strict = (self._compile(sample, slot_types, self.values)
-                              if len(_SLOT.findall(sample)) > 1 else None)
-                    self.patterns.append((self._compile(sample), intent["name"], slot_types,
-                                          own, strict))
-                    self._needs.append(_own_words(sample))
-                else:
-                    self.exact.setdefault(normalise(sample), intent["name"])
+                for spelling in dict.fromkeys((sample, _written_out(sample))):
+                    self._add_pattern(spelling, intent["name"], slot_types)
+
+    def _add_pattern(self, sample, intent, slot_types):
+        if _SLOT.search(sample):
+            own = len(normalise(_SLOT.sub(" ", sample)).split())
+            strict = (self._compile(sample, slot_types, self.values)
+                      if len(_SLOT.findall(sample)) > 1 else None)
+            self.patterns.append((self._compile(sample), intent, slot_types, own, strict))
+            self._needs.append(_own_words(sample))
+        else:
+            self.exact.setdefault(normalise(sample), intent)
 
     @classmethod
     def for_locale(cls, locale="en-US", model_dir=MODEL_DIR):
@@ -255,16 +277,22 @@ class PhraseMatcher:
     def _expanded(self):
         """Every sample with its slots filled by each value: (text, intent, slots)."""
         expanded = []
-        for sample, intent, slot_types in self.samples:
-            names = _SLOT.findall(sample)
-            if not names:
-                expanded.append((normalise(sample), intent, {}))
-            elif len(names) == 1:
-                name = names[0]
-                for phrase, value_id in self.values.get(slot_types[name], {}).items():
-                    text = normalise(sample.replace("{" + name + "}", phrase))
-                    expanded.append((text, intent, {name: (phrase, value_id)}))
+        for spelling, intent, slot_types in self.samples:
+            for sample in dict.fromkeys((spelling, _written_out(spelling))):
+                expanded.extend(self._filled(sample, intent, slot_types))
         return expanded
+
+    def _filled(self, sample, intent, slot_types):
+        """`sample` with its slot filled by each value of its type (none with two slots)."""
+        names = _SLOT.findall(sample)
+        if not names:
+            return [(normalise(sample), intent, {})]
+        if len(names) > 1:
+            return []
+        name = names[0]
+        return [(normalise(sample.replace("{" + name + "}", phrase)), intent,
+                 {name: (phrase, value_id)})
+                for phrase, value_id in self.values.get(slot_types[name], {}).items()]
 
     @cached_property
     def _near_choices(self):
@@ -376,6 +404,14 @@ class PhraseMatcher:
                 slots[name] = unknown.slots[name]
         return Match(intent, slots, how="learnt")
 
+    def _meant(self, rest):
+        """What the words after an answer taken back ask for; None when nothing."""
+        found = self.match(rest)
+        if found.intent != intents.FALLBACK:
+            return found
+        answer = _ANSWER_FIRST.match(rest)  # "... wait, yes, I fell over on the ice"
+        return Match(self.exact[answer.group(1)], how="stripped") if answer else None
+
     def prepare(self):
         """Build now what is otherwise built on first use (the expanded samples, the slot
         spotters, the learnt step's classifier: seconds in all), so that nobody waits
@@ -395,6 +431,11 @@ class PhraseMatcher:
         found, unknown = self._literal(text)
         if found:
             return found
+        repair = _REPAIR.match(text)
+        if repair:
+            meant = self._meant(repair.group("meant"))
+            if meant:
+                return meant
         stripped = strip_wrapping(text)
         if stripped and stripped != text:
             found, unknown_stripped = self._literal(stripped)

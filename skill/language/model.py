@@ -37,7 +37,6 @@ from skill.language.samples import (  # noqa: F401  (re-exported for the matcher
     BUILT_IN_PHRASES,
     BUILT_IN_SAMPLES,
     LOCALE_SAMPLES,
-    LOCALE_STRETCH_SYNONYMS,
     LOCALE_TOPIC_SYNONYMS,
     PAIN_SYNONYMS,
     PSOAS_VARIANTS,
@@ -144,8 +143,7 @@ def stretch_type(locale: str, library=None) -> dict:
     _check_locale(locale)
     library = library or load_library()
     titles = {stretch.id: stretch.title for stretch in library.stretches.values()}
-    return _content_type(intents.STRETCH_TYPE, titles, STRETCH_SYNONYMS,
-                         LOCALE_STRETCH_SYNONYMS.get(locale, {}))
+    return _content_type(intents.STRETCH_TYPE, titles, STRETCH_SYNONYMS, {})
 
 
 def build_model(locale: str) -> dict:

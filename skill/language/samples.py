@@ -263,6 +263,8 @@ SAMPLES: dict[str, list[str]] = {
         "I get {symptom}",
         "I'm {symptom}",
         "I am {symptom}",
+        "it's {symptom}",
+        "it gets {symptom}",
         "I'm getting {symptom}",
         "there's {symptom}",
         "I think I have {symptom}",
@@ -742,6 +744,13 @@ SAMPLES: dict[str, list[str]] = {
         "wait go back",
         "can we go back",
         "I got that wrong",
+        # A correction: the question comes back, to be answered again.
+        "I meant yes",
+        "I meant no",
+        "can I change my last answer",
+        "I answered that wrong",
+        "I answered the last one wrong",
+        "let me redo the last one",
     ],
     intents.LEARN_TOPIC: [
         "tell me about {topic}",
@@ -1705,7 +1714,9 @@ STRETCH_SYNONYMS: dict[str, list[str]] = {
                       "hug my knee", "hug your knee", "knee into my chest", "knee to my chest"],
     "knee_rolls": ["knee roll", "knee drops", "knee drop", "lower back twist",
                    "roll your knees", "roll my knees", "knees side to side",
-                   "knees from side to side", "windshield wiper", "windscreen wiper"],
+                   "knees from side to side", "windshield wiper", "windscreen wiper",
+                   # Heard in every locale: people say the word they grew up with.
+                   "windshield wipers", "windscreen wipers"],
     "hip_flexor_kneeling": ["kneeling hip stretch", "kneeling hip flexor stretch",
                             "hip flexor stretch", "kneeling lunge", "half kneeling lunge",
                             "kneeling lunge stretch", "half kneeling stretch",
@@ -1718,13 +1729,6 @@ STRETCH_SYNONYMS: dict[str, list[str]] = {
                             "one foot in front"],
     "glute_bridge": ["glute bridges", "bridge", "bridges", "hip bridge", "hip bridges",
                      "bridge pose", "bridge exercise"],
-}
-LOCALE_STRETCH_SYNONYMS: dict[str, dict[str, list[str]]] = {
-    "en-US": {"knee_rolls": ["windshield wipers"]},
-    "en-CA": {"knee_rolls": ["windshield wipers"]},
-    "en-GB": {"knee_rolls": ["windscreen wipers"]},
-    "en-AU": {"knee_rolls": ["windscreen wipers"]},
-    "en-IN": {"knee_rolls": ["windscreen wipers"]},
 }
 # ---------------------------------------------------------------------------
 # SymptomType and PainType: the ids and phrases of skill/content/answers.py.

@@ -22,6 +22,7 @@ from skill.runtime.alexa import intents
 PHRASINGS = Path(__file__).parent / "phrasings"
 COVERAGE, FALSE_ACCEPTS, ANSWERS = 0.95, 0.02, 0.95
 HELD_OUT_COVERAGE, HELD_OUT_FALSE_ACCEPTS, HELD_OUT_ANSWERS = 0.80, 0.05, 0.75
+REPAIRS, HELD_OUT_REPAIRS = 0.80, 0.70
 
 
 def read(name):
@@ -44,6 +45,24 @@ def unrelated(folder=""):
     accepted = [(r["text"], found.intent) for r in rows
                 if (found := matcher().match(r["text"])).intent != intents.FALLBACK]
     return len(rows), accepted
+
+
+# An answer taken back in the same breath ("no, wait, yes"), or a wish to change the last
+# one: what each is taken as when it lands (a warning sign or a pain described is a yes
+# to a question about it), and the answer it must never be taken as.
+REPAIRED = {"YES": {intents.YES, intents.REPORT_SYMPTOM, intents.DESCRIBE_PAIN},
+            "NO": {intents.NO}, "GO_BACK": {intents.GO_BACK, intents.PREVIOUS}}
+REVERSED = {"YES": intents.NO, "NO": intents.YES}
+
+
+@cache
+def repairs(folder=""):
+    """(rows, missed, taken as the answer taken back)."""
+    rows = read(f"{folder}repairs.jsonl")
+    found = [(r["text"], r["label"], matcher().match(r["text"]).intent) for r in rows]
+    missed = [row for row in found if row[2] not in REPAIRED[row[1]]]
+    reversed_ = [row for row in found if row[2] == REVERSED.get(row[1])]
+    return len(rows), missed, reversed_
 
 
 # What is said to get to each question, and how the guide shows it took an answer.
@@ -124,7 +143,14 @@ def test_answers_are_understood_in_context():
     assert report("answers taken as meant", total, missed) >= ANSWERS, missed
 
 
-@pytest.mark.parametrize("kind", ["requests", "unrelated", "answers"])
+def test_an_answer_taken_back_is_never_taken_as_the_first_one():
+    total, missed, reversed_ = repairs()
+    assert total >= 50
+    assert reversed_ == []
+    assert report("answers taken back, taken as meant", total, missed) >= REPAIRS, missed
+
+
+@pytest.mark.parametrize("kind", ["requests", "unrelated", "answers", "repairs"])
 def test_the_held_out_sets_stay_above_their_floor(kind):
     """Never used for tuning: figures to read, with a floor so they cannot slip."""
     if kind == "requests":
@@ -134,6 +160,11 @@ def test_the_held_out_sets_stay_above_their_floor(kind):
         total, accepted = unrelated("heldout/")
         rejected = report("held-out unrelated rejected", total, accepted)
         assert 1 - rejected <= HELD_OUT_FALSE_ACCEPTS
-    else:
+    elif kind == "answers":
         total, missed = answers("heldout/")
         assert report("held-out answers taken as meant", total, missed) >= HELD_OUT_ANSWERS
+    else:
+        total, missed, reversed_ = repairs("heldout/")
+        assert reversed_ == []
+        assert report("held-out answers taken back, taken as meant", total,
+                      missed) >= HELD_OUT_REPAIRS

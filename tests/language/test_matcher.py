@@ -5,7 +5,7 @@ import re
 import pytest
 
 from skill.language import model
-from skill.language.matcher import Match, PhraseMatcher, normalise
+from skill.language.matcher import Match, PhraseMatcher, canonical, normalise
 from skill.runtime.alexa import intents
 
 
@@ -130,6 +130,30 @@ def test_stretch_samples_resolve_to_stretch_ids(matcher, phrase, spoken, value_i
     ("go back", intents.GO_BACK),
 ])
 def test_new_samples_leave_older_ones_alone(matcher, phrase, intent):
+    assert matcher.match(phrase).intent == intent
+
+
+@pytest.mark.parametrize("phrase", [
+    "what's the psoas", "I'm pregnant", "it's worse at night", "I've got numbness"])
+def test_a_sample_is_found_with_its_contractions_written_out(matcher, phrase):
+    """A recogniser's transcript has "it is" where the sample has "it's"
+    (skill.local.hearing writes contractions out): both are the sample."""
+    typed = matcher.match(phrase)
+    written_out = matcher.match(canonical(phrase))
+    assert typed.how == written_out.how == "literal"
+    assert written_out == typed
+
+
+@pytest.mark.parametrize("phrase, intent", [
+    ("no, wait, yes", intents.YES),
+    ("no sorry I mean yes", intents.YES),
+    ("yeah, actually, no", intents.NO),
+    ("no wait I meant yes", intents.YES),  # the answer now, not the question before
+    ("no actually I had a fall", intents.REPORT_SYMPTOM),
+    ("yes sorry could you repeat that", intents.REPEAT),
+    ("no sorry", intents.NO),  # nothing after the words that take it back
+])
+def test_an_answer_taken_back_counts_what_follows(matcher, phrase, intent):
     assert matcher.match(phrase).intent == intent
 
 

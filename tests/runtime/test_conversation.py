@@ -119,6 +119,27 @@ def test_the_whole_screening_with_natural_answers(convo):
     ])
 
 
+def test_a_correction_asks_the_last_question_again(convo):
+    transcript(convo, [
+        "U: check my back",
+        f"A: {words.SAFETY_INTRO} {S1}",
+        "U: no",
+        f"A: {S2}",
+        "U: no",
+        f"A: {S3}",
+        "U: no",
+        f"A: {words.CLUES_START} {C1}",
+        "U: yes",
+        f"A: {C2}",
+        "U: no",
+        f"A: {C3}",
+        "U: wait I meant yes",
+        f"A: {C2}",
+        "U: yes",
+        f"A: {C3}",
+    ])
+
+
 def test_not_understood_gets_a_short_reask_then_a_way_out_never_the_question_again(convo):
     transcript(convo, [
         "U: check my back",
@@ -202,6 +223,13 @@ def test_an_urgent_sign_gets_advice_and_no_stretch_for_the_rest_of_the_session(c
 @pytest.mark.parametrize("said", ["I have numbness in both legs", "I had a bad fall",
                                   "I've got chest pain", "I had a car accident"])
 def test_an_emergency_sign_said_instead_of_yes_is_a_concern_not_a_no(convo, said):
+    convo.hear("check my back")
+    assert convo.hear(said).speech == words.EMERGENCY
+
+
+@pytest.mark.parametrize("said", ["no, wait, yes", "no actually yes", "nope, sorry, I do",
+                                  "no wait actually I had a bad fall"])
+def test_a_no_taken_back_in_the_same_breath_is_not_a_no(convo, said):
     convo.hear("check my back")
     assert convo.hear(said).speech == words.EMERGENCY
 
