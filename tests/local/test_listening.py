@@ -265,6 +265,20 @@ def test_a_guessed_answer_to_a_safety_question_is_checked_as_an_answer(guide):
     assert guide.chat.device.attributes["screening"]["step"] == 1
 
 
+def test_a_yes_or_no_only_the_grammar_placed_is_checked_during_the_screening(guide):
+    # "no" said by hibari in a noisy room, heard by the open model as "can"
+    say(guide, "open gentle back guide")
+    assert say(guide, "can", "no").decision == NOT_UNDERSTOOD  # no question waits
+    say(guide, "check my back")
+    turn = say(guide, "can", "no")
+    assert turn.decision == CHECK and turn.reply == "Did you say no?"
+    say(guide, "yes")
+    assert guide.chat.device.attributes["screening"]["step"] == 1
+    # more than a word or two, or nothing the open model heard, is not a misheard answer
+    assert say(guide, "the kettle is on", "no").decision == NOT_UNDERSTOOD
+    assert say(guide, "", "yes").decision == NOT_UNDERSTOOD
+
+
 def test_an_answer_guessed_from_a_longer_sentence_is_not_taken(guide):
     # "my legs feel numb", as espeak-ng in an echoing room was heard
     say(guide, "open gentle back guide")
