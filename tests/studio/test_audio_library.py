@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
+from once import once_per_run
 
 from skill.content import screening
 from skill.content.routines import load_library
@@ -142,12 +143,16 @@ def _measure(name):
     return name, facts
 
 
-@pytest.fixture(scope="module")
-def delivered():
-    """The facts of every track and step clip, measured two at a time."""
+def _measure_all():
     names = [t["file"] for t in TRACKS.values()] + [n for n in STEPS if (AUDIO / n).is_file()]
     with ProcessPoolExecutor(2) as pool:
         return dict(pool.map(_measure, names))
+
+
+@pytest.fixture(scope="module")
+def delivered(tmp_path_factory, worker_id):
+    """The facts of every track and step clip, measured two at a time, once per run."""
+    return once_per_run(tmp_path_factory, worker_id, "delivered", _measure_all)
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from once import once_per_run
 from pocketsphinx import Decoder
 
 from skill.studio.assemble import CHIME_CAPTION
@@ -117,8 +118,13 @@ def _control_track():
 
 
 @pytest.fixture(scope="module")
-def recalls():
-    """Recall of every track as delivered, and of the two controls, keyed by (variant, id)."""
+def recalls(tmp_path_factory, worker_id):
+    """Recall of every track as delivered, and of the two controls, keyed by (variant, id),
+    once per run."""
+    return once_per_run(tmp_path_factory, worker_id, "recalls", _recalls)
+
+
+def _recalls():
     control = _control_track()
     jobs = [("as delivered", track_id) for track_id in TRACKS]
     jobs += [("reversed", control), ("chimes only", control)]
