@@ -58,12 +58,12 @@ _TRAILING = re.compile(
     r"(\s+(please|thanks|thank you|for me|now|then|again|today|right now|okay|ok|"
     r"if you can|if possible|would you|could you|mate|love|guide))+$")
 # A yes or no said first, then more: the answer is the first word.
-_ANSWER_FIRST = re.compile(r"^(yes|yeah|yep|yup|sure|no|nope|nah)\b")
+_ANSWERS = "yes|yeah|yep|yup|sure|no|nope|nah"
+_ANSWER_FIRST = re.compile(rf"^({_ANSWERS})\b")
 # Unless words after it take it back ("no, wait, yes"; "nope, actually I had a fall";
 # "yes, sorry, I mean no"): then what follows them is what is meant.
-_FIRST_ANSWER = (r"(?:um |uh |er )?(?:yes|yeah|yep|yup|sure|uh huh|no|nope|nah|not really|"
-                 r"not that i know of|i do|i don't|it does|it doesn't|i think so|"
-                 r"i don't think so)")
+_FIRST_ANSWER = (rf"(?:um |uh |er )?(?:{_ANSWERS}|uh huh|not really|not that i know of|"
+                 r"i do|i don't|it does|it doesn't|i think so|i don't think so)")
 _TAKE_BACK = ("let me take that back", "i take that back", "let me change that",
               "now that i think about it", "let me think", "scratch that", "correction",
               "i meant to say", "i meant", "i mean", "hang on", "hold on", "wait",
@@ -151,6 +151,7 @@ class PhraseMatcher:
         self.patterns = []
         self.values = {}  # slot type -> {normalised phrase: id}
         self.samples = []  # (normalised sample, intent, {slot name: slot type})
+        self._spellings = []  # the same, each also with its contractions written out
         self._needs = []  # per pattern: the words of its own, which a phrase it fits has
         for slot_type in language.get("types", []):
             table = self.values.setdefault(slot_type["name"], {})
@@ -164,6 +165,7 @@ class PhraseMatcher:
             for sample in samples:
                 self.samples.append((sample, intent["name"], slot_types))
                 for spelling in dict.fromkeys((sample, _written_out(sample))):
+                    self._spellings.append((spelling, intent["name"], slot_types))
                     self._add_pattern(spelling, intent["name"], slot_types)
 
     def _add_pattern(self, sample, intent, slot_types):
@@ -277,9 +279,8 @@ class PhraseMatcher:
     def _expanded(self):
         """Every sample with its slots filled by each value: (text, intent, slots)."""
         expanded = []
-        for spelling, intent, slot_types in self.samples:
-            for sample in dict.fromkeys((spelling, _written_out(spelling))):
-                expanded.extend(self._filled(sample, intent, slot_types))
+        for sample, intent, slot_types in self._spellings:
+            expanded.extend(self._filled(sample, intent, slot_types))
         return expanded
 
     def _filled(self, sample, intent, slot_types):
