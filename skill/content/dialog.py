@@ -25,6 +25,9 @@ NOTHING_TO_GO_BACK_TO = "There's no earlier question to go back to."
 NOTHING_TO_EXPLAIN = "I haven't asked you anything yet."
 NOTHING_MORE = "That's everything on that."
 FIRST_QUESTION = "This is the first question."
+# "I meant no" after a red flag's advice: to be safe, the first answer stands.
+RED_FLAG_KEPT = ("To be safe, I'll go by your first answer, so no stretches this time. "
+                 "If it was a slip, you can check again next time.")
 NOT_SURE_OUTSIDE = "That's all right."
 YES_NO_OUTSIDE = "I haven't asked you a question yet."
 DECLINED = "All right."

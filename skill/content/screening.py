@@ -110,6 +110,9 @@ SCREEN_CLUE_TITLE = "Clue {number} of 4"
 REASK = "Is that a yes, a no, or not sure?"
 WAY_OUT = "Say yes, no or not sure. You can also say skip, or stop."
 CLUE_SKIPPED = "All right, I'll leave that one out."
+# A correction ("I meant yes"): the last question answered again, then the next asked.
+ANSWER_CHANGED = "Got it, {answer} to the last question."
+SAID_AS = {"yes": "yes", "no": "no", "unsure": "not sure"}  # by dialog.state's replies
 SAFETY_SKIPPED = ("All right. Without the safety check I can't tell whether stretches "
                   "suit you, so please see a professional if your pain is new or severe.")
 

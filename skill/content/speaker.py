@@ -17,6 +17,8 @@ NOT_STARTED_QUESTION = "What would you like to do?"
 CHECK_ANSWER = "Did you say {answer}?"
 ANSWERS = {"AMAZON.YesIntent": "yes", "AMAZON.NoIntent": "no",
            "NotSureIntent": "not sure"}
+# A correction ("I meant no"), by the answer's id (AnswerType), said back the same way.
+MEANT = {"YES": "you meant yes", "NO": "you meant no", "UNSURE": "you meant not sure"}
 
 # A word naming a warning sign, heard while a safety question waits, in words the guide
 # could not otherwise place ("...temperature...").

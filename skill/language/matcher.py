@@ -16,9 +16,11 @@ the tests), in four steps, the first that answers wins:
    carries one of its words (samples.DOMAIN_WORDS) or a slot value.
 
 An answer taken back in the same breath ("no, wait, yes") is matched by what follows
-the words that take it back. Anything else is AMAZON.FallbackIntent, as on a device. The
+the words that take it back; the last answer corrected on the next turn in a sentence of
+one's own ("whoops, that should have been a no") is GoBackIntent with the answer meant
+(skill.language.corrections). Anything else is AMAZON.FallbackIntent, as on a device. The
 thresholds are measured in tests/language/test_coverage.py on paraphrases, unrelated
-sentences and answers taken back.
+sentences, answers taken back and corrections.
 """
 
 import json
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from skill.language.corrections import ANSWER_INTENTS, correction
 from skill.language.model import BUILT_IN_PHRASES, MODEL_DIR
 from skill.language.samples import DOMAIN_WORDS, OUT_OF_SCOPE
 from skill.language.times import find_time, parse_time
@@ -68,6 +71,7 @@ _TAKE_BACK = ("let me take that back", "i take that back", "let me change that",
               "now that i think about it", "let me think", "scratch that", "correction",
               "i meant to say", "i meant", "i mean", "hang on", "hold on", "wait",
               "actually", "sorry", "oh", "well", "hmm", "um")
+_NOT_THAT = re.compile(r"^not (?:yes|yeah|no|nope) (?P<meant>.+)$")  # "not no, yes"
 _REPAIR = re.compile(rf"^{_FIRST_ANSWER}\b.*?\b(?:(?:{'|'.join(_TAKE_BACK)}) )+(?P<meant>.+)$")
 
 # How close a near match must be (0-100).
@@ -94,11 +98,14 @@ _CONTRACTIONS = {
 }
 _SLOT_TAG = {"RoutineType": "slotroutine", "StretchType": "slotstretch",
              "TopicType": "slottopic", "SymptomType": "slotsymptom", "PainType": "slotpain",
-             "RecurrenceType": "slotrecurrence", "AMAZON.SearchQuery": "slotquery",
+             "RecurrenceType": "slotrecurrence", "AnswerType": "slotanswer",
+             "AMAZON.SearchQuery": "slotquery",
              "AMAZON.TIME": "slottime"}
 FREE_TEXT = "AMAZON.SearchQuery"  # takes any words, as Alexa's does
 TIME = "AMAZON.TIME"  # a time of day, read as Alexa reads it (skill.language.times)
 # Spotted in this order: a sign before a description of pain before a stretch's name...
+# (never an answer: "yes" and "no" are most replies, and the learnt step learns "I meant
+# {answer}" by its own words).
 _SPOT_ORDER = ("SymptomType", "PainType", "StretchType", "RoutineType", "TopicType",
                "RecurrenceType")
 
@@ -406,8 +413,12 @@ class PhraseMatcher:
         return Match(intent, slots, how="learnt")
 
     def _meant(self, rest):
-        """What the words after an answer taken back ask for; None when nothing."""
+        """What the words after an answer taken back ask for; None when nothing. A
+        correction among them corrects the answer just taken back: the question waiting."""
         found = self.match(rest)
+        if found.intent == intents.GO_BACK:
+            meant = found.slots.get(intents.ANSWER_SLOT)
+            return Match(ANSWER_INTENTS[meant[1]], how=found.how) if meant else None
         if found.intent != intents.FALLBACK:
             return found
         answer = _ANSWER_FIRST.match(rest)  # "... wait, yes, I fell over on the ice"
@@ -432,11 +443,15 @@ class PhraseMatcher:
         found, unknown = self._literal(text)
         if found:
             return found
-        repair = _REPAIR.match(text)
+        repair = _REPAIR.match(text) or _NOT_THAT.match(text)
         if repair:
             meant = self._meant(repair.group("meant"))
             if meant:
                 return meant
+        corrected = correction(text)
+        if corrected:
+            slots = {intents.ANSWER_SLOT: corrected} if corrected[1] else {}
+            return Match(intents.GO_BACK, slots, how="correction")
         stripped = strip_wrapping(text)
         if stripped and stripped != text:
             found, unknown_stripped = self._literal(stripped)

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from skill.content.routines import load_library
 from skill.language.samples import (  # noqa: F401  (re-exported for the matcher and tests)
+    ANSWER_SYNONYMS,
     BUILT_IN_PHRASES,
     BUILT_IN_SAMPLES,
     LOCALE_SAMPLES,
@@ -164,7 +165,8 @@ def build_model(locale: str) -> dict:
                           stretch_type(locale, library),
                           _fixed_type(intents.SYMPTOM_TYPE, SYMPTOM_SYNONYMS),
                           _fixed_type(intents.PAIN_TYPE, PAIN_SYNONYMS),
-                          _fixed_type(intents.RECURRENCE_TYPE, RECURRENCE_SYNONYMS)],
+                          _fixed_type(intents.RECURRENCE_TYPE, RECURRENCE_SYNONYMS),
+                          _fixed_type(intents.ANSWER_TYPE, ANSWER_SYNONYMS)],
                 "modelConfiguration": {
                     "fallbackIntentSensitivity": {"level": FALLBACK_SENSITIVITY},
                 },

@@ -744,9 +744,23 @@ SAMPLES: dict[str, list[str]] = {
         "wait go back",
         "can we go back",
         "I got that wrong",
-        # A correction: the question comes back, to be answered again.
-        "I meant yes",
-        "I meant no",
+        # A correction: the last question is answered again, with the answer meant when
+        # it is said ("I meant yes"), or asked again when it is not.
+        "I meant {answer}",
+        "I meant to say {answer}",
+        "I wanted to say {answer}",
+        "I should have said {answer}",
+        "I meant {answer} to that",
+        "I meant {answer} to that one",
+        "I meant {answer} on that one",
+        "I meant {answer} to the last question",
+        "I meant to say {answer} to that",
+        "that last one should have been {answer}",
+        "that last one should have been a {answer}",
+        "change my answer to {answer}",
+        "change my last answer to {answer}",
+        "my answer should be {answer}",
+        "that should have been {answer}",
         "can I change my last answer",
         "I answered that wrong",
         "I answered the last one wrong",
@@ -1591,6 +1605,7 @@ SLOTS: dict[str, list[dict[str, str]]] = {
     intents.DESCRIBE_PAIN: [{"name": intents.PAIN_SLOT, "type": intents.PAIN_TYPE}],
     intents.SET_REMINDER: [{"name": intents.TIME_SLOT, "type": intents.TIME_TYPE},
                            {"name": intents.RECURRENCE_SLOT, "type": intents.RECURRENCE_TYPE}],
+    intents.GO_BACK: [{"name": intents.ANSWER_SLOT, "type": intents.ANSWER_TYPE}],
     # Whatever follows "what do you mean by": the question waiting is explained anyway.
     intents.EXPLAIN_QUESTION: [{"name": "term", "type": "AMAZON.SearchQuery"}],
 }
@@ -1742,6 +1757,13 @@ RECURRENCE_SYNONYMS: dict[str, list[str]] = {
                        "mondays to fridays"],
     intents.WEEKENDS: ["weekends", "every weekend", "each weekend", "the weekend",
                        "saturdays and sundays", "saturday and sunday"],
+}
+# AnswerType: the answer someone meant to give to the last question ("I meant yes").
+ANSWER_SYNONYMS: dict[str, list[str]] = {
+    intents.ANSWER_YES: ["yes", "yeah", "yep", "yup", "I do", "it does", "I did"],
+    intents.ANSWER_NO: ["no", "nope", "nah", "I don't", "it doesn't", "I didn't"],
+    intents.ANSWER_UNSURE: ["not sure", "unsure", "maybe", "I'm not sure", "I don't know",
+                            "don't know"],
 }
 SYMPTOM_SYNONYMS: dict[str, list[str]] = {
     symptom: phrases for symptom, (_, phrases) in answers.SYMPTOMS.items()}

@@ -76,9 +76,10 @@ _FIRST = voice_values(FIRST_VOICE)
 # The matcher's ways of finding a phrase that are trusted on a recogniser's transcript.
 # Not "unknown name" (a sample around a name the guide does not have): misheard talk takes
 # that shape too ("what's the score" heard as "what is the floor the cricket"), so it is
-# said back first, like a guess.
+# said back first, like a guess; nor a correction in a sentence of its own ("I said yes
+# by mistake"), which changes an answer.
 TRUSTED = ("literal", "stripped", "near")
-GUESSED = ("learnt", "unknown name")
+GUESSED = ("learnt", "unknown name", "correction")
 GRAMMAR = "skill"
 # Each sample with a slot is written out this many times, with different values.
 FILLS_PER_SAMPLE = 3
@@ -103,7 +104,10 @@ PRONUNCIATIONS = {
 GRAMMAR_WORDS = 4
 GRAMMAR_WORDS_WITH_A_NAME = 1
 NAMES_PER_VALUE = 4
-GRAMMAR_SLOT_TYPES = ("RoutineType", "StretchType", "TopicType")
+GRAMMAR_SLOT_TYPES = ("RoutineType", "StretchType", "TopicType", "AnswerType")
+# An answer ("I meant {answer}") is a word or two, not a name: a sample with one keeps as
+# many words of its own as a phrase without a slot, less one.
+SHORT_SLOT_TYPES = ("AnswerType",)
 # Built-in slots have no values in the model: a few of the ways people say them.
 SPOKEN_EXAMPLES = {"AMAZON.TIME": ["seven pm", "eight in the morning", "half past six",
                                    "nine thirty", "noon", "six o'clock", "seven am"]}
@@ -200,8 +204,13 @@ def grammar_parts(model, most_words=GRAMMAR_WORDS):
             pieces = _SLOT.split(sample)
             slots = [piece[1:-1] for piece in pieces if _SLOT.fullmatch(piece)]
             own = len(normalise(_SLOT.sub(" ", sample)).split())
-            if own > (GRAMMAR_WORDS_WITH_A_NAME if slots else most_words) or any(
-                    slot_types[s] not in rules for s in slots):
+            if any(slot_types[s] not in rules for s in slots):
+                continue
+            if all(slot_types[s] in SHORT_SLOT_TYPES for s in slots):
+                most = most_words - len(slots)
+            else:
+                most = GRAMMAR_WORDS_WITH_A_NAME
+            if own > most:
                 continue
             words = [f"<{slot_types[p[1:-1]]}>" if _SLOT.fullmatch(p) else normalise(p)
                      for p in pieces]
@@ -379,10 +388,18 @@ def understand(matcher, words, grammar=""):
                      by_grammar.intent if by_grammar else None)
     if by_words and by_words.how in TRUSTED and by_words.intent != intents.FALLBACK:
         heard.phrase = words
-        heard.agreed = heard.intents[0] == heard.intents[1]
+        heard.agreed = by_grammar is not None and _same(by_words, by_grammar)
     elif by_words and by_words.how in GUESSED and by_words.intent != intents.FALLBACK:
         heard.guess = words  # asked about, never acted on by itself
     return heard
+
+
+def _same(one, other):
+    """The same request: the same intent, with its slots resolved to the same values
+    ("I meant yes" and "I meant no" are not the same correction)."""
+    def ids(found):
+        return {name: value[1] for name, value in found.slots.items()}
+    return one.intent == other.intent and ids(one) == ids(other)
 
 
 class _Launch:

@@ -5,10 +5,11 @@ Speaker mode hears far less surely than Alexa, so what has consequences is check
 
 - a routine asked for by voice is confirmed before it starts ("The full gentle routine is
   15 minutes on the floor, the longest. Start it?");
-- an answer to a safety question is said back ("Did you say no?") unless both of the
-  recogniser's decoders heard the same answer; one guessed from more than a few words is
-  not taken at all, and the question is asked again; a yes or no only the grammar heard,
-  during the screening, is said back when the open transcript is a word or two;
+- an answer to a safety question, or a correction during the screening ("I meant no"),
+  is said back ("Did you say no?") unless both of the recogniser's decoders heard the
+  same; an answer guessed from more than a few words is not taken at all, and the
+  question is asked again; a yes or no only the grammar heard, during the screening, is
+  said back when the open transcript is a word or two;
 - a word naming a warning sign is never taken for an answer: a report the phrase matcher
   understands ("I have numbness in both legs") goes to the guide as one; a lone word heard
   while a safety question waits is asked about ("Did you mention numbness?").
@@ -82,9 +83,14 @@ class Listener:
         if found is None or found.intent == intents.FALLBACK:
             return Decision(NOT_UNDERSTOOD, intents.FALLBACK)
         decision = Decision(ACT, found.intent, found.slots)
+        meant = self._meant(found)
         if waiting == "safety" and found.intent in words.ANSWERS and not heard.agreed:
             decision.kind = CHECK
             decision.question = words.CHECK_ANSWER.format(answer=words.ANSWERS[found.intent])
+        elif waiting in ("safety", "clue") and meant and not heard.agreed:
+            # "I meant no" answers the question before, which may be a safety question.
+            decision.kind = CHECK
+            decision.question = words.CHECK_ANSWER.format(answer=words.MEANT[meant])
         elif (found.intent == intents.PLAY_ROUTINE and waiting != "safety"
               and not red_flag_found(attributes)):
             # (A routine the guide does not have is not confirmed: the guide says so.)
@@ -112,7 +118,8 @@ class Listener:
         if (waiting == "safety" and guess.intent in words.ANSWERS
                 and len(said.split()) > GRAMMAR_WORDS):
             return Decision(NOT_UNDERSTOOD, intents.FALLBACK)
-        answer = words.ANSWERS.get(guess.intent, said)
+        meant = self._meant(guess)
+        answer = words.MEANT[meant] if meant else words.ANSWERS.get(guess.intent, said)
         self.pending = Decision(CHECK, guess.intent, guess.slots,
                                 words.CHECK_ANSWER.format(answer=answer))
         return self.pending
@@ -126,6 +133,13 @@ class Listener:
         wrongly, no unrelated sentence or warning sign asked about."""
         return (waiting in ("safety", "clue") and heard.intents[1] in (intents.YES, intents.NO)
                 and 1 <= len(heard.words.split()) <= SHORT_ANSWER_WORDS)
+
+    @staticmethod
+    def _meant(found):
+        """The answer a correction ("I meant no") gives the question before, or None."""
+        if found.intent != intents.GO_BACK:
+            return None
+        return (found.slots.get(intents.ANSWER_SLOT) or (None, None))[1]
 
     def _match(self, phrase):
         if self.matcher.is_launch(phrase):

@@ -116,3 +116,11 @@ def test_every_routine_has_a_few_words_on_where_it_suits():
     from skill.content.routines import load_library
 
     assert set(guided.ROUTINE_BLURBS) == set(load_library().routines)
+
+
+def test_every_answer_a_correction_can_give_is_said_in_words():
+    from skill.runtime.dialog import state
+    from skill.runtime.handlers.screening import REPLY_OF_ANSWER
+
+    assert set(words.SAID_AS) == set(REPLY_OF_ANSWER.values()) == {
+        state.YES, state.NO, state.UNSURE}

@@ -44,7 +44,8 @@ class Turn:
     sent: str
     request_type: str | None  # None when nothing was sent
     intent: str | None
-    request: dict | None  # type, intent, token, offset, sessionId, newSession, audioPlayer
+    request: dict | None  # type, intent, slots, token, offset, sessionId, newSession,
+    #                       audioPlayer
     ssml: str
     reprompt: bool
     should_end_session: bool | None

@@ -5,7 +5,7 @@
 // Usage:
 //   node tests/e2e/screening.js SKILL_URL MODEL_PATH [SCENARIO]
 // or with SKILL_URL, MODEL_PATH and SCENARIO in the environment.
-// SCENARIO is one of: screening (default), red-flag.
+// SCENARIO is one of: screening (default), red-flag, correction.
 //
 // The skill must give audio URLs on https (AUDIO_BASE_URL): the simulated
 // player refuses to play anything else.
@@ -35,6 +35,12 @@ const SCENARIOS = {
     {launch: true},
     {say: "check my back"},
     {say: "yes"},           // safety question one: emergency signs
+  ],
+  correction: [
+    {launch: true},
+    {say: "check my back"},
+    {say: "no"},            // safety question one: emergency signs
+    {say: "I meant yes"},   // ... was a yes after all
   ],
 };
 

@@ -118,12 +118,25 @@ function isAudioEvent(json) {
   return /^AudioPlayer\./.test(json.request.type || "");
 }
 
+// Each slot said: {name: {value, id}}, id being the value entity resolution matched.
+function summarizeSlots(intent) {
+  const slots = {};
+  for (const [name, slot] of Object.entries((intent && intent.slots) || {})) {
+    if (slot.value === undefined) continue;
+    const authorities = (slot.resolutions && slot.resolutions.resolutionsPerAuthority) || [];
+    const match = authorities.find((a) => a.status && a.status.code === "ER_SUCCESS_MATCH");
+    slots[name] = {value: slot.value, id: match ? match.values[0].value.id : null};
+  }
+  return slots;
+}
+
 function summarizeRequest(json) {
   const request = json.request;
   const player = (json.context && json.context.AudioPlayer) || null;
   return {
     type: request.type || null,
     intent: (request.intent && request.intent.name) || null,
+    slots: summarizeSlots(request.intent),
     token: request.token === undefined ? null : request.token,
     offset: request.offsetInMilliseconds === undefined ? null : request.offsetInMilliseconds,
     sessionId: (json.session && json.session.sessionId) || null,

@@ -154,3 +154,15 @@ def test_red_flag_ends_the_session_with_emergency_advice(talk):
     assert red_flag.should_end_session is True
     assert not red_flag.reprompt
     assert [d["type"] for d in red_flag.directives] == ["AudioPlayer.ClearQueue"]
+
+
+def test_a_correction_to_a_safety_answer_gets_the_emergency_advice(talk):
+    """ "I meant yes" resolves to GoBackIntent with its answer slot, as Alexa's entity
+    resolution gives it, and the safety question before is answered yes."""
+    _, _, safety_two, correction = talk("correction")
+
+    assert "high temperature" in safety_two.speech
+    assert correction.intent == "GoBackIntent"
+    assert correction.request["slots"] == {"answer": {"value": "yes", "id": "YES"}}
+    assert "emergency" in correction.speech
+    assert correction.should_end_session is True

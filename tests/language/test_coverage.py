@@ -23,6 +23,7 @@ PHRASINGS = Path(__file__).parent / "phrasings"
 COVERAGE, FALSE_ACCEPTS, ANSWERS = 0.95, 0.02, 0.95
 HELD_OUT_COVERAGE, HELD_OUT_FALSE_ACCEPTS, HELD_OUT_ANSWERS = 0.80, 0.05, 0.75
 REPAIRS, HELD_OUT_REPAIRS = 0.80, 0.70
+CORRECTIONS, HELD_OUT_CORRECTIONS = 0.80, 0.65
 
 
 def read(name):
@@ -63,6 +64,28 @@ def repairs(folder=""):
     missed = [row for row in found if row[2] not in REPAIRED[row[1]]]
     reversed_ = [row for row in found if row[2] == REVERSED.get(row[1])]
     return len(rows), missed, reversed_
+
+
+@cache
+def corrections(folder=""):
+    """A correction of the last answer said on the next turn ("whoops, that should have
+    been a no"): (corrections, missed, taken with an answer not meant, plain answers to
+    the question waiting taken as a correction with an answer). A correction lands when
+    it goes back with the answer meant, or with none when it names none."""
+    rows = read(f"{folder}corrections.jsonl")
+    missed, wrong, taken_for = [], [], []
+    for row in rows:
+        found = matcher().match(row["text"])
+        back = found.intent in (intents.GO_BACK, intents.PREVIOUS)
+        meant = (found.slots.get(intents.ANSWER_SLOT) or (None, None))[1] if back else None
+        if row["kind"] == "answer":
+            if meant is not None:
+                taken_for.append((row["text"], meant))
+        elif meant is not None and meant != row["meant"]:
+            wrong.append((row["text"], row["meant"], meant))
+        elif not back or (meant or "NONE") != row["meant"]:
+            missed.append((row["text"], row["meant"], found.intent, meant))
+    return sum(row["kind"] == "correction" for row in rows), missed, wrong, taken_for
 
 
 # What is said to get to each question, and how the guide shows it took an answer.
@@ -150,7 +173,15 @@ def test_an_answer_taken_back_is_never_taken_as_the_first_one():
     assert report("answers taken back, taken as meant", total, missed) >= REPAIRS, missed
 
 
-@pytest.mark.parametrize("kind", ["requests", "unrelated", "answers", "repairs"])
+def test_a_correction_is_never_taken_with_an_answer_not_meant():
+    total, missed, wrong, taken_for = corrections()
+    assert total >= 80
+    assert wrong == [] and taken_for == []
+    assert report("corrections, taken as meant", total, missed) >= CORRECTIONS, missed
+
+
+@pytest.mark.parametrize("kind", ["requests", "unrelated", "answers", "repairs",
+                                  "corrections"])
 def test_the_held_out_sets_stay_above_their_floor(kind):
     """Never used for tuning: figures to read, with a floor so they cannot slip."""
     if kind == "requests":
@@ -163,6 +194,11 @@ def test_the_held_out_sets_stay_above_their_floor(kind):
     elif kind == "answers":
         total, missed = answers("heldout/")
         assert report("held-out answers taken as meant", total, missed) >= HELD_OUT_ANSWERS
+    elif kind == "corrections":
+        total, missed, wrong, _ = corrections("heldout/")
+        assert wrong == []
+        assert report("held-out corrections, taken as meant", total,
+                      missed) >= HELD_OUT_CORRECTIONS
     else:
         total, missed, reversed_ = repairs("heldout/")
         assert reversed_ == []

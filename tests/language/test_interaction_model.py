@@ -47,7 +47,8 @@ PHYSIO_LOCALES = ("en-GB", "en-AU", "en-IN")
 MIN_SAMPLES_PER_CUSTOM_INTENT = 8
 MIN_SAMPLES_PLAY_ROUTINE = 20
 SLOT_TYPES = (intents.TOPIC_TYPE, intents.ROUTINE_TYPE, intents.STRETCH_TYPE,
-              intents.SYMPTOM_TYPE, intents.PAIN_TYPE, intents.RECURRENCE_TYPE)
+              intents.SYMPTOM_TYPE, intents.PAIN_TYPE, intents.RECURRENCE_TYPE,
+              intents.ANSWER_TYPE)
 # Times said for AMAZON.TIME slots, and the value Alexa gives for each.
 TIMES = (("seven pm", "19:00"), ("noon", "12:00"), ("half past eight in the morning", "08:30"))
 # The intents whose one slot takes each type.

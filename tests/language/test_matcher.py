@@ -157,6 +157,54 @@ def test_an_answer_taken_back_counts_what_follows(matcher, phrase, intent):
     assert matcher.match(phrase).intent == intent
 
 
+@pytest.mark.parametrize("phrase, meant", [
+    ("I meant no", intents.ANSWER_NO),
+    ("sorry, I meant yes", intents.ANSWER_YES),
+    ("I should have said I'm not sure", intents.ANSWER_UNSURE),
+    ("change my last answer to yes", intents.ANSWER_YES),
+    ("that last one should have been a no", intents.ANSWER_NO),
+    ("I said yes by mistake, it's no", intents.ANSWER_NO),
+    ("my bad, put me down as a maybe for that one", intents.ANSWER_UNSURE),
+    ("the last one should be a no, not a yes", intents.ANSWER_NO),
+    ("oh no, I answered the last one wrong, it's a yes", intents.ANSWER_YES),
+    ("hang on, I got the last question wrong, it should be yes", intents.ANSWER_YES),
+])
+def test_a_correction_carries_the_answer_meant(matcher, phrase, meant):
+    found = matcher.match(phrase)
+    assert found.intent == intents.GO_BACK
+    assert found.slots[intents.ANSWER_SLOT][1] == meant
+
+
+@pytest.mark.parametrize("phrase", [
+    "can you go back, I didn't mean to say yes",  # yes is what was not meant
+    "wait, I want to change my answer to the last question",
+    "I didn't mean to say yes",  # only what was not meant
+    "hold on, I answered that wrong",
+])
+def test_a_correction_carries_no_answer_unless_it_says_one_plainly(matcher, phrase):
+    """The learnt step and an unknown name go back without an answer: the question is
+    asked again rather than answered with a word taken out of context."""
+    found = matcher.match(phrase)
+    assert found.intent in (intents.GO_BACK, intents.FALLBACK)
+    answer = found.slots.get(intents.ANSWER_SLOT)
+    assert answer is None or answer[1] is None
+
+
+@pytest.mark.parametrize("phrase, intent", [
+    ("no, I haven't made a mistake", intents.NO),  # an answer first: the question waiting
+    ("no sorry I misheard, yes it does", intents.YES),  # in the same breath: this question
+    ("not yes, no", intents.NO),
+])
+def test_an_answer_to_the_question_waiting_is_not_a_correction(matcher, phrase, intent):
+    assert matcher.match(phrase).intent == intent
+
+
+@pytest.mark.parametrize("phrase", ["change it to the desk break", "what am I meant to say",
+                                    "I think something's wrong with my hip"])
+def test_words_that_only_sound_like_a_correction_do_not_go_back(matcher, phrase):
+    assert matcher.match(phrase).intent != intents.GO_BACK
+
+
 def test_the_longest_sample_wins_over_a_slot_that_swallows_words(matcher):
     # "explain {topic}" also matches, with the topic "so as to me".
     assert topic(matcher.match("explain so as to me")) == ("so as", intents.TOPIC_WHAT)

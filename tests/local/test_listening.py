@@ -167,6 +167,41 @@ def test_no_to_the_check_asks_the_question_again(guide):
     assert guide.chat.device.attributes["screening"]["step"] == 0
 
 
+def test_a_correction_heard_unsurely_is_said_back_before_it_changes_an_answer(guide):
+    say(guide, "open gentle back guide")
+    say(guide, "check my back")
+    for _ in words.RED_FLAGS:
+        say(guide, "no")
+    # at the first clue, "I meant yes" would answer the last safety question
+    turn = say(guide, "i meant yes", "i meant no")
+    assert turn.decision == CHECK and turn.reply == "Did you say you meant yes?"
+    turn = say(guide, "yes")
+    assert turn.decision == ACT and turn.intent == intents.GO_BACK
+    assert turn.reply.startswith(words.URGENT)
+
+
+def test_a_correction_in_a_sentence_of_ones_own_is_said_back_as_the_answer_meant(guide):
+    say(guide, "open gentle back guide")
+    say(guide, "check my back")
+    for _ in words.RED_FLAGS:
+        say(guide, "no")
+    say(guide, "yes")
+    turn = say(guide, "i said yes by mistake it is a no", "yes")
+    assert turn.decision == CHECK and turn.reply == "Did you say you meant no?"
+    turn = say(guide, "yes")
+    assert turn.decision == ACT and turn.intent == intents.GO_BACK
+    assert guide.chat.device.attributes["screening"]["answers"] == ["no"]
+
+
+def test_a_correction_both_decoders_heard_is_taken(guide):
+    say(guide, "open gentle back guide")
+    say(guide, "check my back")
+    say(guide, "no")
+    turn = say(guide, "i meant yes")
+    assert turn.decision == ACT and turn.intent == intents.GO_BACK
+    assert turn.reply.startswith(words.EMERGENCY)
+
+
 def test_a_sure_answer_and_a_clue_answer_are_not_checked(guide):
     say(guide, "open gentle back guide")
     say(guide, "check my back")

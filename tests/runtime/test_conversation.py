@@ -119,7 +119,7 @@ def test_the_whole_screening_with_natural_answers(convo):
     ])
 
 
-def test_a_correction_asks_the_last_question_again(convo):
+def test_going_back_asks_the_last_question_again(convo):
     transcript(convo, [
         "U: check my back",
         f"A: {words.SAFETY_INTRO} {S1}",
@@ -133,11 +133,108 @@ def test_a_correction_asks_the_last_question_again(convo):
         f"A: {C2}",
         "U: no",
         f"A: {C3}",
-        "U: wait I meant yes",
+        "U: I got that wrong",
         f"A: {C2}",
         "U: yes",
         f"A: {C3}",
     ])
+
+
+def changed(answer):
+    return words.ANSWER_CHANGED.format(answer=answer)
+
+
+def test_a_correction_takes_the_answer_meant_and_goes_on(convo):
+    transcript(convo, [
+        "U: check my back", "U: no", "U: no", "U: no",
+        f"A: {words.CLUES_START} {C1}",
+        "U: yes",
+        f"A: {C2}",
+        "U: no",
+        f"A: {C3}",
+        "U: wait I meant yes",
+        f"A: {changed('yes')} {C3}",
+        "U: I should have said not sure",
+        f"A: {changed('not sure')} {C3}",
+        "U: no", "U: yes",
+        f"A: {words.result_text(2, 1)} Would you like to try the daily psoas release, "
+        "about 7 minutes?",
+    ])
+
+
+def test_a_correction_in_words_of_ones_own_takes_the_answer_meant(convo):
+    transcript(convo, [
+        "U: check my back", "U: no", "U: no", "U: no", "U: yes",
+        f"A: {C2}",
+        "U: yes",
+        f"A: {C3}",
+        "U: whoops, I said yes by mistake, it's a no",
+        f"A: {changed('no')} {C3}",
+        "U: hold on, I answered that wrong",
+        f"A: {C2}",
+    ])
+
+
+def test_a_correction_to_a_safety_question_gets_its_advice(convo):
+    transcript(convo, [
+        "U: check my back",
+        f"A: {words.SAFETY_INTRO} {S1}",
+        "U: no",
+        f"A: {S2}",
+        "U: oh I meant yes",
+        f"A: {words.EMERGENCY}",
+    ])
+
+
+def test_a_correction_right_after_the_result_changes_the_result(convo):
+    transcript(convo, [
+        "U: check my back", "U: no", "U: no", "U: no",
+        "U: yes", "U: yes", "U: no",
+        f"A: {C4}",
+        "U: yes",
+        f"A: {words.result_text(3, 0)} Would you like to try the daily psoas release, "
+        "about 7 minutes?",
+        "U: change my last answer to no",
+        f"A: {changed('no')} {words.result_text(2, 0)} Would you like to try the daily "
+        "psoas release, about 7 minutes?",
+        "U: go back",
+        f"A: {C4}",
+        "U: no",
+        f"A: {words.result_text(2, 0)} Would you like to try the daily psoas release, "
+        "about 7 minutes?",
+    ])
+
+
+def test_after_an_answer_not_understood_the_answer_meant_is_for_the_question_waiting(convo):
+    transcript(convo, [
+        "U: check my back", "U: no",
+        f"A: {S2}",
+        "U: purple elephants",
+        f"A: {dialog.FALLBACK} {words.REASK}",
+        "U: I meant no",
+        f"A: {S3}",
+    ])
+
+
+def test_a_correction_at_the_first_question_asks_it_again(convo):
+    transcript(convo, [
+        "U: check my back",
+        f"A: {words.SAFETY_INTRO} {S1}",
+        "U: I meant no",
+        f"A: {dialog.FIRST_QUESTION} {S1}",
+    ])
+
+
+def test_a_red_flag_is_not_taken_back(convo):
+    transcript(convo, [
+        "U: check my back", "U: no",
+        f"A: {S2}",
+        "U: yes",
+        f"A: {words.URGENT} {dialog.OFFER['WARNING_SIGNS']}",
+        "U: sorry I meant no",
+        f"A: {dialog.RED_FLAG_KEPT} {dialog.OFFER['WARNING_SIGNS']}",
+    ])
+    assert convo.hear("let's stretch").speech.startswith(words.NOT_AFTER_RED_FLAG)
 
 
 def test_not_understood_gets_a_short_reask_then_a_way_out_never_the_question_again(convo):

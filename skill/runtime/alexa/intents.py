@@ -57,6 +57,11 @@ SYMPTOM_TYPE = "SymptomType"
 PAIN_SLOT = "pain"
 PAIN_TYPE = "PainType"
 
+# The answer someone meant to give ("I meant yes": GoBackIntent), by the ids of AnswerType.
+ANSWER_SLOT = "answer"
+ANSWER_TYPE = "AnswerType"
+ANSWER_YES, ANSWER_NO, ANSWER_UNSURE = "YES", "NO", "UNSURE"
+
 # Built-in intents
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"

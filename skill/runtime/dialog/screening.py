@@ -70,7 +70,7 @@ def red_flag(handler_input, outcome):
                  card=words.warning_signs_text())
 
 
-def answer(handler_input, reply):
+def answer(handler_input, reply, *before):
     """Take a reply (state.YES, NO, UNSURE or SKIPPED) to the question being asked."""
     screening = screening_of(handler_input)
     was_safety = screening.in_safety_check
@@ -78,7 +78,7 @@ def answer(handler_input, reply):
         state.set_safety(handler_input, SKIPPED_SAFETY)
     outcome = screening.answer(reply)
     if outcome == state.NEXT:
-        before = []
+        before = list(before)
         if reply == state.SKIPPED:
             before.append(words.CLUE_SKIPPED)
         if screening.is_first_clue:
@@ -89,11 +89,12 @@ def answer(handler_input, reply):
     if outcome != state.RESULT:
         return red_flag(handler_input, outcome)
     reset(handler_input)
+    state.keep_finished(handler_input, screening)
     result = words.result_text(screening.matches, screening.unsure)
     if screening.matches == 0:
         # The clues point away from the psoas: a professional, not a psoas release.
-        return offer(handler_input, result, topic="WHO_CAN_HELP")
-    return moves.offer_default_routine(handler_input, result)
+        return offer(handler_input, *before, result, topic="WHO_CAN_HELP")
+    return moves.offer_default_routine(handler_input, *before, result)
 
 
 def report_symptom(handler_input, symptom):
@@ -125,11 +126,27 @@ def explain(handler_input):
     return ask(handler_input, screening.question.meaning, question=screening.question.short)
 
 
-def back(handler_input):
-    """Step back one question; None when there is no screening in progress."""
+def red_flag_kept(handler_input):
+    """True when a red flag was found this session: a correction does not undo it."""
+    return state.safety(handler_input) in state.RED_FLAG_OUTCOMES
+
+
+def back(handler_input, reply=None):
+    """Step back one question, or to the last one of a screening just finished, and ask
+    it again; or, given the reply meant ("I meant no"), take that as its answer. A reply
+    just not understood is meant for the question waiting. None when there is no
+    question to go back to."""
     screening = screening_of(handler_input)
     if screening is None:
-        return None
-    if not screening.back():
+        screening = state.reopen_finished(handler_input)
+        if screening is None:
+            return None
+    elif reply is not None and session(handler_input).get(state.MISSES_KEY):
+        return answer(handler_input, reply)
+    elif not screening.back():
         return ask_current(handler_input, screening, dialog.FIRST_QUESTION)
-    return ask_current(handler_input, screening)
+    if reply is None:
+        return ask_current(handler_input, screening)
+    screening.save(session(handler_input))
+    return answer(handler_input, reply, words.ANSWER_CHANGED.format(
+        answer=words.SAID_AS[reply]))

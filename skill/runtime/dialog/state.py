@@ -20,6 +20,7 @@ RESULT = "result"                    # all four clues answered
 RED_FLAG_OUTCOMES = (EMERGENCY, EMERGENCY_UNSURE, URGENT, URGENT_UNSURE)
 
 SESSION_KEY = "screening"
+FINISHED_KEY = "finished"  # a screening just finished, at its last question, for "go back"
 OFFER_KEY = "offer"    # {"topic", "item", "question"}: what a yes leads to, and the question
 CLIP_KEY = "clip"      # {"id", "index"} while stepping through a routine's clips by voice
 LIST_KEY = "listed"    # how many routines were listed so far ("or say more")
@@ -35,9 +36,9 @@ class Screening:
         self.answers = list(answers or [])
 
     @classmethod
-    def from_session(cls, attributes):
-        """The screening in progress, or None."""
-        state = attributes.get(SESSION_KEY)
+    def from_session(cls, attributes, key=SESSION_KEY):
+        """The screening in progress (or, by FINISHED_KEY, just finished), or None."""
+        state = attributes.get(key)
         if not isinstance(state, dict):
             return None
         step = state.get("step")
@@ -46,8 +47,8 @@ class Screening:
             return None
         return cls(step=step, answers=list(answers)[: max(0, step - FIRST_CLUE)])
 
-    def save(self, attributes):
-        attributes[SESSION_KEY] = {"step": self.step, "answers": list(self.answers)}
+    def save(self, attributes, key=SESSION_KEY):
+        attributes[key] = {"step": self.step, "answers": list(self.answers)}
 
     @staticmethod
     def clear(attributes):
@@ -116,8 +117,25 @@ def reset(handler_input):
     check's outcome, which holds for the rest of the session)."""
     attributes = session(handler_input)
     Screening.clear(attributes)
-    for key in (OFFER_KEY, CLIP_KEY, LIST_KEY, MISSES_KEY):
+    for key in (OFFER_KEY, CLIP_KEY, LIST_KEY, MISSES_KEY, FINISHED_KEY):
         attributes.pop(key, None)
+
+
+def keep_finished(handler_input, screening):
+    """Keep a screening that its last answer finished, as it was before that answer, so
+    that "go back" or "I meant no" right after the result can answer it again."""
+    last = Screening(screening.step, screening.answers[:-1])
+    last.save(session(handler_input), FINISHED_KEY)
+
+
+def reopen_finished(handler_input):
+    """The screening just finished, in progress again at its last question; or None."""
+    attributes = session(handler_input)
+    screening = Screening.from_session(attributes, FINISHED_KEY)
+    if screening is not None:
+        reset(handler_input)  # whatever the result offered is withdrawn
+        screening.save(attributes)
+    return screening
 
 
 def miss(handler_input):

@@ -17,6 +17,8 @@ from skill.runtime.dialog.state import pending_offer
 
 REPLY_OF_INTENT = {intents.YES: state.YES, intents.NO: state.NO,
                    intents.NOT_SURE: state.UNSURE, intents.NEXT: state.SKIPPED}
+REPLY_OF_ANSWER = {intents.ANSWER_YES: state.YES, intents.ANSWER_NO: state.NO,
+                   intents.ANSWER_UNSURE: state.UNSURE}
 
 
 class StartScreeningIntentHandler(AbstractRequestHandler):
@@ -79,12 +81,19 @@ class ExplainQuestionHandler(AbstractRequestHandler):
 
 
 class GoBackIntentHandler(AbstractRequestHandler):
+    """ "Go back", or "I meant no": the last question again, or answered as meant."""
+
     def can_handle(self, handler_input):
         return is_intent_name(intents.GO_BACK)(handler_input)
 
     def handle(self, handler_input):
-        return screening.back(handler_input) or back_on_track(
-            handler_input, dialog.NOTHING_TO_GO_BACK_TO)
+        meant = REPLY_OF_ANSWER.get(resolved_id(handler_input, intents.ANSWER_SLOT))
+        found = screening.back(handler_input, meant)
+        if found:
+            return found
+        if screening.red_flag_kept(handler_input):
+            return back_on_track(handler_input, dialog.RED_FLAG_KEPT)
+        return back_on_track(handler_input, dialog.NOTHING_TO_GO_BACK_TO)
 
 
 class ScreeningStartOverHandler(AbstractRequestHandler):
