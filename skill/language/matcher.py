@@ -18,9 +18,11 @@ the tests), in four steps, the first that answers wins:
 An answer taken back in the same breath ("no, wait, yes") is matched by what follows
 the words that take it back; the last answer corrected on the next turn in a sentence of
 one's own ("whoops, that should have been a no") is GoBackIntent with the answer meant
-(skill.language.corrections). Anything else is AMAZON.FallbackIntent, as on a device. The
+(skill.language.corrections); a warning sign described in one's own words ("my chest is a
+bit tight") is ReportSymptomIntent with that sign (skill.language.signs), before any of
+the steps after the first. Anything else is AMAZON.FallbackIntent, as on a device. The
 thresholds are measured in tests/language/test_coverage.py on paraphrases, unrelated
-sentences, answers taken back and corrections.
+sentences, answers taken back, corrections and warning signs described.
 """
 
 import json
@@ -32,6 +34,7 @@ from pathlib import Path
 from skill.language.corrections import ANSWER_INTENTS, correction
 from skill.language.model import BUILT_IN_PHRASES, MODEL_DIR
 from skill.language.samples import DOMAIN_WORDS, OUT_OF_SCOPE
+from skill.language.signs import sign
 from skill.language.times import find_time, parse_time
 from skill.runtime.alexa import intents
 
@@ -63,6 +66,12 @@ _TRAILING = re.compile(
 # A yes or no said first, then more: the answer is the first word.
 _ANSWERS = "yes|yeah|yep|yup|sure|no|nope|nah"
 _ANSWER_FIRST = re.compile(rf"^({_ANSWERS})\b")
+# A yes said first counts in a sentence of any length ("yes, the last time I got out of a
+# chair it really hurt") unless a word after it denies something: it may take the yes
+# back. (A no said first does not: what follows it may be a warning sign, and "Sorry, I
+# didn't catch that" is the safer reply to what is not placed.)
+_YES_WORDS = ("yes", "yeah", "yep", "yup")
+_NEGATIVE = re.compile(r"\b(no|nope|nah|not|never|nothing)\b|n't\b")
 # Unless words after it take it back ("no, wait, yes"; "nope, actually I had a fall";
 # "yes, sorry, I mean no"): then what follows them is what is meant.
 _FIRST_ANSWER = (rf"(?:um |uh |er )?(?:{_ANSWERS}|uh huh|not really|not that i know of|"
@@ -96,6 +105,11 @@ _CONTRACTIONS = {
     "doesn't": "does not", "isn't": "is not", "won't": "will not", "there's": "there is",
     "you're": "you are", "we're": "we are", "they're": "they are", "who'd": "who would",
 }
+# Negatives written out ("can not", as a recogniser writes "can't"), contracted again for
+# the rules that read a sentence's own words (skill.language.signs and corrections).
+_WRITTEN_NEGATIVE = re.compile(r"\b(can|will|does|do|did|should|was|is|are|have|has|could|"
+                               r"would) not\b|\bcannot\b|\bi am\b")
+_CONTRACTED = {"can not": "can't", "cannot": "can't", "will not": "won't", "i am": "i'm"}
 _SLOT_TAG = {"RoutineType": "slotroutine", "StretchType": "slotstretch",
              "TopicType": "slottopic", "SymptomType": "slotsymptom", "PainType": "slotpain",
              "RecurrenceType": "slotrecurrence", "AnswerType": "slotanswer",
@@ -120,6 +134,12 @@ def canonical(text):
     """Normalised, contractions written out, "so as" and its kin written "psoas"."""
     words = [_CONTRACTIONS.get(word, word) for word in normalise(text).split()]
     return _PSOAS.sub("psoas", " ".join(words))
+
+
+def contracted(text):
+    """`text` (normalised) with its negatives contracted: "it does not" -> "it doesn't"."""
+    return _WRITTEN_NEGATIVE.sub(
+        lambda found: _CONTRACTED.get(found.group(0), f"{found.group(1)}n't"), text)
 
 
 def _written_out(sample):
@@ -443,12 +463,15 @@ class PhraseMatcher:
         found, unknown = self._literal(text)
         if found:
             return found
+        described = sign(contracted(text))
+        if described:
+            return Match(intents.REPORT_SYMPTOM, {intents.SYMPTOM_SLOT: described}, how="sign")
         repair = _REPAIR.match(text) or _NOT_THAT.match(text)
         if repair:
             meant = self._meant(repair.group("meant"))
             if meant:
                 return meant
-        corrected = correction(text)
+        corrected = correction(contracted(text))
         if corrected:
             slots = {intents.ANSWER_SLOT: corrected} if corrected[1] else {}
             return Match(intents.GO_BACK, slots, how="correction")
@@ -474,4 +497,6 @@ class PhraseMatcher:
         answer = _ANSWER_FIRST.match(stripped or text)
         if answer and len(text.split()) <= CONTROL_WORDS - 2:
             return Match(self.exact[answer.group(1)], how="stripped")
+        if answer and answer.group(1) in _YES_WORDS and not _NEGATIVE.search(text):
+            return Match(self.exact[answer.group(1)], how="answer first")
         return Match(intents.FALLBACK, how="none")

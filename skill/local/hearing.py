@@ -77,9 +77,11 @@ _FIRST = voice_values(FIRST_VOICE)
 # Not "unknown name" (a sample around a name the guide does not have): misheard talk takes
 # that shape too ("what's the score" heard as "what is the floor the cricket"), so it is
 # said back first, like a guess; nor a correction in a sentence of its own ("I said yes
-# by mistake"), which changes an answer.
+# by mistake"), which changes an answer; nor a warning sign found by the words describing
+# it ("my legs feel weak"), which misheard talk may carry too; nor a yes said first in a
+# long sentence, which misheard talk may start with.
 TRUSTED = ("literal", "stripped", "near")
-GUESSED = ("learnt", "unknown name", "correction")
+GUESSED = ("learnt", "unknown name", "correction", "sign", "answer first")
 GRAMMAR = "skill"
 # Each sample with a slot is written out this many times, with different values.
 FILLS_PER_SAMPLE = 3

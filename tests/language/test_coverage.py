@@ -15,7 +15,7 @@ import pytest
 from labels import NOT_YET, lands
 from transcript import Conversation, matcher, runtime_with
 
-from skill.content import dialog
+from skill.content import answers, dialog
 from skill.content import screening as words
 from skill.runtime.alexa import intents
 
@@ -24,6 +24,7 @@ COVERAGE, FALSE_ACCEPTS, ANSWERS = 0.95, 0.02, 0.95
 HELD_OUT_COVERAGE, HELD_OUT_FALSE_ACCEPTS, HELD_OUT_ANSWERS = 0.80, 0.05, 0.75
 REPAIRS, HELD_OUT_REPAIRS = 0.80, 0.70
 CORRECTIONS, HELD_OUT_CORRECTIONS = 0.80, 0.65
+SIGNS, HELD_OUT_SIGNS = 0.95, 0.75
 
 
 def read(name):
@@ -86,6 +87,32 @@ def corrections(folder=""):
         elif not back or (meant or "NONE") != row["meant"]:
             missed.append((row["text"], row["meant"], found.intent, meant))
     return sum(row["kind"] == "correction" for row in rows), missed, wrong, taken_for
+
+
+@cache
+def signs(folder=""):
+    """A warning sign described in one's own words ("my chest is a bit tight"), and
+    ordinary back-pain talk (label NONE): (signs, missed, taken as a no, ordinary talk
+    taken as a sign). A sign lands when it is reported as one of its kind (emergency,
+    urgent, or a precaution): the guide's advice is the same."""
+    rows = read(f"{folder}signs.jsonl")
+    missed, as_no, false_signs = [], [], []
+    for row in rows:
+        found = matcher().match(row["text"])
+        reported = (found.slots.get(intents.SYMPTOM_SLOT) or (None, None))[1] \
+            if found.intent == intents.REPORT_SYMPTOM else None
+        if row["label"] == "NONE":
+            if reported is not None:
+                false_signs.append((row["text"], reported))
+            continue
+        if found.intent == intents.NO:
+            as_no.append(row["text"])
+        if reported is None or KIND[reported] != KIND[row["label"]]:
+            missed.append((row["text"], row["label"], found.intent, reported))
+    return sum(row["label"] != "NONE" for row in rows), missed, as_no, false_signs
+
+
+KIND = {symptom: kind for symptom, (kind, _) in answers.SYMPTOMS.items()}
 
 
 # What is said to get to each question, and how the guide shows it took an answer.
@@ -180,8 +207,15 @@ def test_a_correction_is_never_taken_with_an_answer_not_meant():
     assert report("corrections, taken as meant", total, missed) >= CORRECTIONS, missed
 
 
+def test_a_warning_sign_in_ones_own_words_is_reported_and_never_taken_as_no():
+    total, missed, as_no, false_signs = signs()
+    assert total >= 130
+    assert as_no == [] and false_signs == []
+    assert report("warning signs described, reported", total, missed) >= SIGNS, missed
+
+
 @pytest.mark.parametrize("kind", ["requests", "unrelated", "answers", "repairs",
-                                  "corrections"])
+                                  "corrections", "signs"])
 def test_the_held_out_sets_stay_above_their_floor(kind):
     """Never used for tuning: figures to read, with a floor so they cannot slip."""
     if kind == "requests":
@@ -194,6 +228,11 @@ def test_the_held_out_sets_stay_above_their_floor(kind):
     elif kind == "answers":
         total, missed = answers("heldout/")
         assert report("held-out answers taken as meant", total, missed) >= HELD_OUT_ANSWERS
+    elif kind == "signs":
+        total, missed, as_no, _ = signs("heldout/")
+        assert as_no == []
+        assert report("held-out warning signs described, reported", total,
+                      missed) >= HELD_OUT_SIGNS
     elif kind == "corrections":
         total, missed, wrong, _ = corrections("heldout/")
         assert wrong == []

@@ -6,6 +6,7 @@ import pytest
 
 from skill.language import model
 from skill.language.matcher import Match, PhraseMatcher, canonical, normalise
+from skill.language.signs import sign
 from skill.runtime.alexa import intents
 
 
@@ -203,6 +204,46 @@ def test_an_answer_to_the_question_waiting_is_not_a_correction(matcher, phrase, 
                                     "I think something's wrong with my hip"])
 def test_words_that_only_sound_like_a_correction_do_not_go_back(matcher, phrase):
     assert matcher.match(phrase).intent != intents.GO_BACK
+
+
+def test_a_yes_said_first_counts_in_a_long_sentence_unless_something_after_denies(matcher):
+    found = matcher.match("yes, the last time I got out of a chair it really hurt")
+    assert (found.intent, found.how) == (intents.YES, "answer first")
+    assert matcher.match(
+        "yeah I think so, well, no, it goes round the side more than the front"
+    ).intent != intents.YES
+    # a no said first in a long sentence is not placed: a sign may follow it
+    assert matcher.match(
+        "no, the trouble started after I was lifting the new sofa").intent != intents.NO
+
+
+@pytest.mark.parametrize("phrase, symptom", [
+    ("no, but my legs have gone numb", "numb_legs"),
+    ("my chest's a bit tight", "chest"),
+    ("yes, and it's much worse at night", "night_pain"),
+    ("I keep wetting myself", "bladder"),
+    ("I slipped on the stairs last week", "trauma"),
+    ("my leg keeps giving way and it's getting weaker", "weak_leg"),
+    ("I fell asleep on the sofa and now both my legs are numb", "numb_legs"),
+    ("I can not feel around my bottom", "saddle"),  # as a recogniser writes it
+])
+def test_a_warning_sign_in_ones_own_words_is_reported(matcher, phrase, symptom):
+    found = matcher.match(phrase)
+    assert found.intent == intents.REPORT_SYMPTOM
+    assert found.slots[intents.SYMPTOM_SLOT][1] == symptom
+
+
+@pytest.mark.parametrize("phrase", [
+    "no numbness in my legs", "I haven't checked my temperature",
+    "my leg tingles sometimes but it is not weak", "what if my chest hurts",
+    "I had a slipped disc years ago", "my back is stiff in the morning",
+    "tingling on the bottom of my foot", "my legs are dead tired after walking",
+    "I've lost weight but I was dieting",
+])
+def test_a_sign_denied_asked_about_or_only_near_in_words_is_not_described(phrase):
+    # (The matcher's near and learnt steps may still take the first and the fourth for
+    # a report, from the samples they are close to: the careful side.)
+    assert sign(normalise(phrase)) is None
 
 
 def test_the_longest_sample_wins_over_a_slot_that_swallows_words(matcher):

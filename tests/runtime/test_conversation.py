@@ -175,6 +175,15 @@ def test_a_correction_in_words_of_ones_own_takes_the_answer_meant(convo):
     ])
 
 
+def test_a_warning_sign_in_ones_own_words_gets_its_advice_at_any_question(convo):
+    transcript(convo, [
+        "U: check my back", "U: no", "U: no", "U: no", "U: yes",
+        f"A: {C2}",
+        "U: well both my legs feel kind of weak and wobbly",
+        f"A: {words.EMERGENCY}",
+    ])
+
+
 def test_a_correction_to_a_safety_question_gets_its_advice(convo):
     transcript(convo, [
         "U: check my back",

@@ -1,0 +1,160 @@
+"""A warning sign described in one's own words: "both my legs feel weak and wobbly", "my
+chest is a bit tight", "I keep wetting myself", "it wakes me up at night".
+
+Each sign (the ids of SymptomType, skill.content.answers) is found by the words that
+describe it, in any order a sentence puts them: a part of the body and what it feels
+("numb", "tight", "giving way"), or an event ("fell off a ladder"). A sign the sentence
+denies ("no numbness in my legs", "I haven't checked my temperature") is not found: a
+word of denial shortly before it, in the same part of the sentence, rules it out. A
+question ("what if my chest hurts?") is about a sign, not a report of one.
+
+A sign reported is never taken for a "no": the guide gives its advice, whichever question
+was asked (CONTENT.md). Better to find a sign that was only mentioned than to miss one.
+"""
+
+import re
+
+from skill.content.answers import SYMPTOMS
+
+# What the body feels, as people say it.
+_NUMB = (r"numb|numbness|tingl\w*|pins and needles|no feeling|can'?t (really )?feel|"
+         r"cannot feel|dead|gone dead|asleep|lost (\w+ )*(feeling|sensation)")
+_WEAK = r"weak|weakness|weaker|wobbly|jelly|giving way|give way|gives way|buckl\w*|floppy"
+_PAIN = (r"pain|pains|painful|hurt|hurts|hurting|ache|aches|aching|sore|agony|kill\w*|"
+         r"throb\w*")
+_BOTH_LEGS = (r"both (of )?(my )?(legs|feet|thighs)|(?<!between )(my|the) legs|(my|the) feet|"
+              r"either leg")
+_SADDLE = (r"genitals?|groin|privates?|private parts|down below|down there|bottom|bum|"
+           r"backside|buttocks?|bum cheeks|butt|inner thighs?|saddle|crotch|perineum|"
+           r"between my legs|back passage")
+_TOILET = (r"pee|peeing|wee|weeing|urinate|urinating|pass water|passing water|"
+           r"go to the (toilet|loo|bathroom)|going to the (toilet|loo|bathroom)|"
+           r"poo|pooing|bowels?|bladder|number two|pass urine|passing urine|urine")
+
+
+def _near(one, other):
+    """`one` and `other` in either order, a few words apart at most (what is between
+    them is read for a denial: "my leg is not weak")."""
+    gap = r"(\s+\S+){0,6}?\s+"
+    return (rf"\b({one})\b(?P<gap>{gap})\b({other})\b|"
+            rf"\b({other})\b(?P<gap_>{gap})\b({one})\b")
+
+
+# Symptom id -> what describes it; the first sign found counts, in this order (the
+# emergency ones first).
+DESCRIPTIONS = {
+    "numb_legs": [_near(_BOTH_LEGS, f"{_NUMB}|{_WEAK}"),
+                  rf"\bboth (of )?(my )?legs\b.*\b({_PAIN})\b",
+                  rf"\b({_PAIN})\b.*\bboth (of )?(my )?legs\b"],
+    "saddle": [_near(_NUMB, _SADDLE)],
+    "bladder": [_near(r"can'?t|cannot|couldn'?t|trouble|struggl\w*|difficult\w*|hard to|"
+                      r"unable to|not able to|lost control|loss of control|no control|"
+                      r"control of|leak\w*", _TOILET),
+                r"\b(wet|wetting|wets) (myself|the bed|my pants|my trousers)\b",
+                r"\b(soiled|soiling) myself\b", r"\bincontinen\w*", r"\bleak(ing|s)?\b",
+                r"\bcan'?t (really )?hold (it|my (wee|pee|bladder))\b",
+                r"\b(make|made) it to the (toilet|loo|bathroom)\b"],
+    "chest": [_near(r"chest", rf"{_PAIN}|tight|tightness|pressure|heavy|heaviness|"
+                              r"crushing|squeez\w*")],
+    "trauma": [r"\b(fell|fallen|falling) (off|down|over|from|on|out of|in)\b(?! me\b)",
+               r"\b(a|bad|nasty|big|serious) (fall|tumble|crash|accident|collision)\b",
+               r"\b(took|had) a (fall|tumble)\b",
+               r"\b(car|road|traffic|bike|motorbike|work|sports?) (accident|crash)\b",
+               r"\b(came|come|thrown|knocked) off (my|the|a) (bike|horse|motorbike|ladder)\b",
+               r"\b(hit by|rear ended|whiplash)\b",
+               r"\b(slipped|tripped) (on|over|down)\b",
+               r"\b(came|come|landed) down (really |very |so )?hard\b|\blanded on my back\b"],
+    "fever": [r"\b(fever|fevers|feverish|chills|shivery|shivering|hot and cold|burning up|"
+              r"night sweats|sweats)\b",
+              r"\b(a|my|high|raised|running a|had a|got a|have a) (high )?(temp|temperature)\b",
+              r"\b(temp|temperature) (is|was|has been|been|keeps) (high|up|raised|going up)\b"],
+    "weight_loss": [_near(r"lost|losing|lose|dropped|dropping|shed|shedding",
+                          r"weight|pounds|kilos|stone|lbs|a stone"),
+                    r"\b(clothes|trousers|jeans) (are|is|feel) (loose|falling off|hanging)",
+                    r"\b(look|looking|getting|got) (thinner|skinny|skinnier)\b",
+                    r"\bweight (is )?(just )?(been )?(coming|falling|dropping) off\b"],
+    "lump": [_near(r"bump|swelling|swollen|mass", r"back|spine|spinal"),
+             r"\b(lump|lumps|bulge|bulging|growth)\b",
+             r"\b(back|spine) (has|have|is|looks) (changed shape|a different shape|"
+             r"different|crooked|bent|out of shape)\b"],
+    "night_pain": [_near(rf"worse|worst|bad|terrible|awful|unbearable|{_PAIN}|wakes|"
+                         r"woken|waking|keeps me", r"at night|in the night|night time|"
+                         r"nights|overnight|in bed at night"),
+                   r"\b(wakes|waking|woke|keeps) me (up|awake)\b",
+                   r"\b(doesn'?t|does not|won'?t|never) (ease|go away|get better|let up|"
+                   r"stop|settle)\b",
+                   r"\beven (when|if|while) i(')?m? (rest|resting|lie|lying|sit|sitting)\b",
+                   r"\b(constant|constantly|non stop|nonstop|all day and all night)\b",
+                   r"\b(rest|resting|lying down|lying still|sleep|sleeping) (makes|made) no "
+                   r"difference\b",
+                   r"\b(rest|resting|lying down|lying still) (doesn'?t|does not|won'?t) help\b",
+                   r"\bcan'?t (get )?(comfy|comfortable) in bed\b",
+                   r"\b(one|two|three|four|five) (am|in the morning)\b"],
+    "cough_pain": [_near(r"cough|coughing|coughs|sneeze|sneezing|sneezes|strain|straining|"
+                         r"poo|pooing|on the toilet|bowel movement",
+                         rf"{_PAIN}|worse|shoot\w*|sharp|jolt\w*|stab\w*|agony")],
+    "shoulder_blades": [r"\bshoulder ?blades?\b", r"\bbetween (my|the) shoulders\b",
+                        r"\bupper back\b"],
+    "weak_leg": [_near(r"leg|foot|knee", _WEAK + r"|drag\w*|drop\w*|trip\w* over"),
+                 r"\bfoot drop\b",
+                 r"\b(foot|leg) (won'?t|doesn'?t|can'?t) (lift|hold|move|work)",
+                 r"\b(going|giving|gone|goes|went) (out )?from under me\b",
+                 r"\bcan'?t (lift|push off with|move) my (left |right )?(foot|leg)\b"],
+    "cancer": [r"\b(cancer|tumou?rs?|chemo|chemotherapy|radiotherapy|radiation therapy|"
+               r"oncolog\w*|leuk(a)?emia|lymphoma|melanoma|malignant|in remission)\b"],
+    "pregnant": [r"\b(pregnant|pregnancy|expecting|baby on the way|having a baby|"
+                 r"baby bump|my bump|trimester|weeks gone|due in|weeks along|months along|"
+                 r"carrying (twins|a baby)|twins on the way)\b"],
+    "hip_replacement": [r"\b(hip replacement|hip replaced|hips replaced|new hip|new hips|"
+                        r"artificial hip|metal hip|hip done|hips done)\b",
+                        r"\bhips? (was|were|has been|have been|got) replaced\b"],
+    "surgery": [r"\b(surgery|operation|operated on|an op|keyhole|c section|caesarean|"
+                r"cesarean|stitches|spinal fusion|discectomy|laminectomy)\b",
+                r"\b(had|having) (my|an?) \w+ (out|removed|taken out)\b"],
+    "osteoporosis": [r"\b(osteoporosis|osteopenia|brittle bones|thin bones|weak bones|"
+                     r"fragile bones|bone density|bone thinning|thinning bones|"
+                     r"alendron\w*|bisphosphonate\w*)\b",
+                     r"\bbones (are|is) (thin|thinning|weak|brittle|fragile)\b",
+                     r"\bbones (break|fracture) easily\b"],
+}
+_FOUND = {symptom: [re.compile(pattern) for pattern in patterns]
+          for symptom, patterns in DESCRIPTIONS.items()}
+# Words that deny what follows them, a few words on, in the same part of the sentence.
+_DENIED = re.compile(r"\b(no|not|never|don'?t|doesn'?t|haven'?t|hasn'?t|didn'?t|isn'?t|"
+                     r"aren'?t|wasn'?t|without|nothing|none|neither|nor|checked)\b"
+                     r"(\s+\S+){0,4}?\s*$")
+_CLAUSE = re.compile(r".*\b(but|though|although|except|just|only|and|apart from|actually|"
+                     r"well)\b")
+_QUESTION = re.compile(r"^(what|which|is|are|does|do|can|could|should|would|how|why|"
+                       r"tell me|explain)\b(?!')")
+# Words near a sign's that are not one ("a slipped disc" is no fall, "the bottom of my
+# foot" no part of the saddle): left out before a sentence is read.
+_NOT_A_SIGN = re.compile(r"\b(slipped discs?|fell asleep|fall asleep|falling asleep|"
+                         r"weight training|bottom of (my|the|your) (foot|feet)|dead tired)\b")
+# Weight lost on purpose is not weight lost without trying.
+_ON_PURPOSE = re.compile(r"\b(on purpose|(?<!not )(?<!n't )(dieting|on a diet|trying to lose|"
+                         r"lose weight))\b")
+
+
+def sign(text):
+    """The warning sign `text` (normalised) describes, as (the sign's name, its symptom
+    id): "numbness in both legs" for "my legs feel weak and wobbly", as speaker mode says
+    it back; or None."""
+    text = _NOT_A_SIGN.sub(" ", text.replace("'s ", " is "))  # "my chest's tight"
+    if _QUESTION.match(text):
+        return None
+    for symptom, patterns in _FOUND.items():
+        if symptom == "weight_loss" and _ON_PURPOSE.search(text):
+            continue
+        for pattern in patterns:
+            for found in pattern.finditer(text):
+                between = found.groupdict().get("gap") or found.groupdict().get("gap_") or ""
+                if not _denied(text[:found.start()]) and not _DENIED.search(between + " "):
+                    return SYMPTOMS[symptom][1][0], symptom
+    return None
+
+
+def _denied(before):
+    """True when the words just before a sign deny it."""
+    clause = _CLAUSE.match(before)
+    return bool(_DENIED.search(before[clause.end():] if clause else before))
