@@ -34,7 +34,7 @@ from pathlib import Path
 from skill.language.corrections import ANSWER_INTENTS, correction
 from skill.language.model import BUILT_IN_PHRASES, MODEL_DIR
 from skill.language.samples import DOMAIN_WORDS, OUT_OF_SCOPE
-from skill.language.signs import sign
+from skill.language.signs import denies, sign
 from skill.language.times import find_time, parse_time
 from skill.runtime.alexa import intents
 
@@ -71,7 +71,8 @@ _ANSWER_FIRST = re.compile(rf"^({_ANSWERS})\b")
 # back. (A no said first does not: what follows it may be a warning sign, and "Sorry, I
 # didn't catch that" is the safer reply to what is not placed.)
 _YES_WORDS = ("yes", "yeah", "yep", "yup")
-_NEGATIVE = re.compile(r"\b(no|nope|nah|not|never|nothing)\b|n't\b")
+_NEGATIVE = re.compile(r"\b(no|nope|nah|not|never|nothing|dont|doesnt|didnt|isnt|wasnt|"
+                       r"arent|havent|hasnt|cant|wont|couldnt|wouldnt|shouldnt)\b|n't\b")
 # Unless words after it take it back ("no, wait, yes"; "nope, actually I had a fall";
 # "yes, sorry, I mean no"): then what follows them is what is meant.
 _FIRST_ANSWER = (rf"(?:um |uh |er )?(?:{_ANSWERS}|uh huh|not really|not that i know of|"
@@ -463,15 +464,18 @@ class PhraseMatcher:
         found, unknown = self._literal(text)
         if found:
             return found
-        described = sign(contracted(text))
+        own_words = contracted(text)  # as the rules reading a sentence's words expect it
+        described = sign(own_words)
         if described:
             return Match(intents.REPORT_SYMPTOM, {intents.SYMPTOM_SLOT: described}, how="sign")
+        if denies(own_words):
+            return Match(intents.NO, how="denied")  # "no fever": not a report of one
         repair = _REPAIR.match(text) or _NOT_THAT.match(text)
         if repair:
             meant = self._meant(repair.group("meant"))
             if meant:
                 return meant
-        corrected = correction(contracted(text))
+        corrected = correction(own_words)
         if corrected:
             slots = {intents.ANSWER_SLOT: corrected} if corrected[1] else {}
             return Match(intents.GO_BACK, slots, how="correction")

@@ -10,6 +10,8 @@ question ("what if my chest hurts?") is about a sign, not a report of one.
 
 A sign reported is never taken for a "no": the guide gives its advice, whichever question
 was asked (CONTENT.md). Better to find a sign that was only mentioned than to miss one.
+A short sentence that names signs only to deny them ("no fever", "I'm not pregnant") is a
+no (`denies`); one that is unsure ("I haven't checked my temperature") is not.
 """
 
 import re
@@ -121,10 +123,11 @@ _FOUND = {symptom: [re.compile(pattern) for pattern in patterns]
           for symptom, patterns in DESCRIPTIONS.items()}
 # Words that deny what follows them, a few words on, in the same part of the sentence.
 _DENIED = re.compile(r"\b(no|not|never|don'?t|doesn'?t|haven'?t|hasn'?t|didn'?t|isn'?t|"
-                     r"aren'?t|wasn'?t|without|nothing|none|neither|nor|checked)\b"
-                     r"(\s+\S+){0,4}?\s*$")
+                     r"aren'?t|wasn'?t|ain'?t|without|nothing|none|neither|nor|checked)\b"
+                     r"(\s+\S+){0,5}?\s*$")
+_TWICE = re.compile(r"\b(can'?t|cannot|couldn'?t|never)\b.*\bwithout\b")
 _CLAUSE = re.compile(r".*\b(but|though|although|except|just|only|and|apart from|actually|"
-                     r"well)\b")
+                     r"well|wait|hang on|hold on|sorry|oh|yes|yeah|yep)\b")
 _QUESTION = re.compile(r"^(what|which|is|are|does|do|can|could|should|would|how|why|"
                        r"tell me|explain)\b(?!')")
 # Words near a sign's that are not one ("a slipped disc" is no fall, "the bottom of my
@@ -134,6 +137,17 @@ _NOT_A_SIGN = re.compile(r"\b(slipped discs?|fell asleep|fall asleep|falling asl
 # Weight lost on purpose is not weight lost without trying.
 _ON_PURPOSE = re.compile(r"\b(on purpose|(?<!not )(?<!n't )(dieting|on a diet|trying to lose|"
                          r"lose weight))\b")
+
+
+# Signs named in a word or two ("fever", "chest pain"): found too when denied.
+_NAMED = re.compile(r"\b(" + "|".join(sorted(
+    {re.escape(phrase.lower()) for _, phrases in SYMPTOMS.values() for phrase in phrases}
+    | {"numbness", "tingling", "weakness", "a temperature", "any surgery", "an operation"},
+    key=len, reverse=True)) + r")\b")
+DENIAL_WORDS = 10  # the longest sentence taken as denying signs, and nothing else
+# Not knowing is no denial ("I haven't checked my temperature" is not a no).
+_UNSURE = re.compile(r"\b(checked|taken|measured|sure|know|maybe|might|perhaps|possibly|"
+                     r"could be|certain|think|thought|idea|wondering)\b")
 
 
 def sign(text):
@@ -148,13 +162,32 @@ def sign(text):
             continue
         for pattern in patterns:
             for found in pattern.finditer(text):
-                between = found.groupdict().get("gap") or found.groupdict().get("gap_") or ""
-                if not _denied(text[:found.start()]) and not _DENIED.search(between + " "):
+                if not _denied(text, found):
                     return SYMPTOMS[symptom][1][0], symptom
     return None
 
 
-def _denied(before):
-    """True when the words just before a sign deny it."""
+def denies(text):
+    """True when `text` (normalised) names warning signs only to deny them ("no fever",
+    "I'm not pregnant", "never had cancer"): a no to a question about them."""
+    text = _NOT_A_SIGN.sub(" ", text.replace("'s ", " is "))
+    if (_QUESTION.match(text) or len(text.split()) > DENIAL_WORDS or _UNSURE.search(text)
+            or sign(text)):
+        return False
+    named = list(_NAMED.finditer(text)) + [
+        found for patterns in _FOUND.values() for pattern in patterns
+        for found in pattern.finditer(text)]
+    return bool(named) and all(_denied(text, found) for found in named)
+
+
+def _denied(text, found):
+    """True when the words just before a sign found in `text`, or those between its
+    parts ("my leg is not weak"), deny it. ("I can't cough without it hurting" denies
+    nothing: the two negatives say it does.)"""
+    before = text[:found.start()]
     clause = _CLAUSE.match(before)
-    return bool(_DENIED.search(before[clause.end():] if clause else before))
+    between = found.groupdict().get("gap") or found.groupdict().get("gap_") or ""
+    denials = [_DENIED.search(before[clause.end():] if clause else before),
+               _DENIED.search(between + " ")]
+    return any(denial and not (denial.group(1) == "without" and _TWICE.search(text))
+               for denial in denials)

@@ -73,13 +73,16 @@ def voice_values(cmn):
 
 
 _FIRST = voice_values(FIRST_VOICE)
-# The matcher's ways of finding a phrase that are trusted on a recogniser's transcript.
-# Not "unknown name" (a sample around a name the guide does not have): misheard talk takes
-# that shape too ("what's the score" heard as "what is the floor the cricket"), so it is
-# said back first, like a guess; nor a correction in a sentence of its own ("I said yes
-# by mistake"), which changes an answer; nor a warning sign found by the words describing
-# it ("my legs feel weak"), which misheard talk may carry too; nor a yes said first in a
-# long sentence, which misheard talk may start with.
+# The matcher's ways of finding a phrase that are trusted on a recogniser's transcript,
+# and those only guessed, said back first. Guessed, as misheard talk takes their shape too:
+# - "unknown name", a sample around a name the guide does not have ("what's the score"
+#   heard as "what is the floor the cricket");
+# - "correction", one in a sentence of its own ("I said yes by mistake"): it changes an
+#   answer;
+# - "sign", a warning sign found by the words describing it ("my legs feel weak");
+# - "answer first", a yes said first in a long sentence.
+# A sign denied ("no fever") is in neither: heard, it may be a sign misheard, and is never
+# taken as a no.
 TRUSTED = ("literal", "stripped", "near")
 GUESSED = ("learnt", "unknown name", "correction", "sign", "answer first")
 GRAMMAR = "skill"

@@ -25,6 +25,7 @@ HELD_OUT_COVERAGE, HELD_OUT_FALSE_ACCEPTS, HELD_OUT_ANSWERS = 0.80, 0.05, 0.75
 REPAIRS, HELD_OUT_REPAIRS = 0.80, 0.70
 CORRECTIONS, HELD_OUT_CORRECTIONS = 0.80, 0.65
 SIGNS, HELD_OUT_SIGNS = 0.95, 0.75
+DENIALS = 0.90
 
 
 def read(name):
@@ -113,6 +114,20 @@ def signs(folder=""):
 
 
 KIND = {symptom: kind for symptom, (kind, _) in answers.SYMPTOMS.items()}
+
+
+@cache
+def denials():
+    """Signs named to deny them ("no chest pain"), named unsure ("I haven't taken my
+    temperature"), or one denied and another reported: (denials, denials not taken as
+    no, denials taken as a sign, the others taken as no)."""
+    rows = read("denials.jsonl")
+    found = [(row, matcher().match(row["text"]).intent) for row in rows]
+    no = [(row["text"], intent) for row, intent in found if row["label"] == "NO"]
+    return (len(no), [(text, intent) for text, intent in no if intent != intents.NO],
+            [text for text, intent in no if intent == intents.REPORT_SYMPTOM],
+            [row["text"] for row, intent in found
+             if row["label"] != "NO" and intent == intents.NO])
 
 
 # What is said to get to each question, and how the guide shows it took an answer.
@@ -212,6 +227,13 @@ def test_a_warning_sign_in_ones_own_words_is_reported_and_never_taken_as_no():
     assert total >= 130
     assert as_no == [] and false_signs == []
     assert report("warning signs described, reported", total, missed) >= SIGNS, missed
+
+
+def test_a_sign_named_to_deny_it_is_a_no_and_nothing_else_is():
+    total, missed, as_signs, others_as_no = denials()
+    assert total >= 50
+    assert as_signs == [] and others_as_no == []
+    assert report("signs denied, taken as no", total, missed) >= DENIALS, missed
 
 
 @pytest.mark.parametrize("kind", ["requests", "unrelated", "answers", "repairs",

@@ -234,6 +234,22 @@ def test_a_warning_sign_in_ones_own_words_is_reported(matcher, phrase, symptom):
 
 
 @pytest.mark.parametrize("phrase", [
+    "no fever", "I'm not pregnant", "no chest pain", "never had cancer",
+    "I don't have numbness in both legs", "no, I haven't had a fall or anything",
+])
+def test_a_sign_named_only_to_be_denied_is_a_no(matcher, phrase):
+    assert matcher.match(phrase).intent == intents.NO
+
+
+@pytest.mark.parametrize("phrase, intent", [
+    ("no fever but my chest hurts", intents.REPORT_SYMPTOM),  # a sign after the denial
+    ("I haven't checked my temperature", intents.FALLBACK),  # not knowing is no denial
+])
+def test_a_denial_with_more_is_not_a_plain_no(matcher, phrase, intent):
+    assert matcher.match(phrase).intent == intent
+
+
+@pytest.mark.parametrize("phrase", [
     "no numbness in my legs", "I haven't checked my temperature",
     "my leg tingles sometimes but it is not weak", "what if my chest hurts",
     "I had a slipped disc years ago", "my back is stiff in the morning",
@@ -241,8 +257,6 @@ def test_a_warning_sign_in_ones_own_words_is_reported(matcher, phrase, symptom):
     "I've lost weight but I was dieting",
 ])
 def test_a_sign_denied_asked_about_or_only_near_in_words_is_not_described(phrase):
-    # (The matcher's near and learnt steps may still take the first and the fourth for
-    # a report, from the samples they are close to: the careful side.)
     assert sign(normalise(phrase)) is None
 
 

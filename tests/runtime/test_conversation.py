@@ -184,6 +184,17 @@ def test_a_warning_sign_in_ones_own_words_gets_its_advice_at_any_question(convo)
     ])
 
 
+def test_a_warning_sign_denied_is_a_no(convo):
+    transcript(convo, [
+        "U: check my back",
+        f"A: {words.SAFETY_INTRO} {S1}",
+        "U: no chest pain or anything like that",
+        f"A: {S2}",
+        "U: I'm not pregnant and I've had no fever",
+        f"A: {S3}",
+    ])
+
+
 def test_a_correction_to_a_safety_question_gets_its_advice(convo):
     transcript(convo, [
         "U: check my back",
