@@ -123,7 +123,7 @@ _FOUND = {symptom: [re.compile(pattern) for pattern in patterns]
           for symptom, patterns in DESCRIPTIONS.items()}
 # Words that deny what follows them, a few words on, in the same part of the sentence.
 _DENIED = re.compile(r"\b(no|not|never|don'?t|doesn'?t|haven'?t|hasn'?t|didn'?t|isn'?t|"
-                     r"aren'?t|wasn'?t|ain'?t|without|nothing|none|neither|nor|checked)\b"
+                     r"aren'?t|wasn'?t|ain'?t|without|nothing|none|neither|nor)\b"
                      r"(\s+\S+){0,5}?\s*$")
 _TWICE = re.compile(r"\b(can'?t|cannot|couldn'?t|never)\b.*\bwithout\b")
 _CLAUSE = re.compile(r".*\b(but|though|although|except|just|only|and|apart from|actually|"
@@ -154,7 +154,7 @@ def sign(text):
     """The warning sign `text` (normalised) describes, as (the sign's name, its symptom
     id): "numbness in both legs" for "my legs feel weak and wobbly", as speaker mode says
     it back; or None."""
-    text = _NOT_A_SIGN.sub(" ", text.replace("'s ", " is "))  # "my chest's tight"
+    text = _prepared(text)
     if _QUESTION.match(text):
         return None
     for symptom, patterns in _FOUND.items():
@@ -170,7 +170,7 @@ def sign(text):
 def denies(text):
     """True when `text` (normalised) names warning signs only to deny them ("no fever",
     "I'm not pregnant", "never had cancer"): a no to a question about them."""
-    text = _NOT_A_SIGN.sub(" ", text.replace("'s ", " is "))
+    text = _prepared(text)
     if (_QUESTION.match(text) or len(text.split()) > DENIAL_WORDS or _UNSURE.search(text)
             or sign(text)):
         return False
@@ -178,6 +178,12 @@ def denies(text):
         found for patterns in _FOUND.values() for pattern in patterns
         for found in pattern.finditer(text)]
     return bool(named) and all(_denied(text, found) for found in named)
+
+
+def _prepared(text):
+    """`text` as the descriptions read it: "my chest's tight" as "my chest is tight", and
+    without the words that only look like a sign's."""
+    return _NOT_A_SIGN.sub(" ", text.replace("'s ", " is "))
 
 
 def _denied(text, found):
