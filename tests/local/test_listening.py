@@ -167,11 +167,15 @@ def test_no_to_the_check_asks_the_question_again(guide):
     assert guide.chat.device.attributes["screening"]["step"] == 0
 
 
-def test_a_correction_heard_unsurely_is_said_back_before_it_changes_an_answer(guide):
+def at_the_first_clue(guide):
     say(guide, "open gentle back guide")
     say(guide, "check my back")
     for _ in words.RED_FLAGS:
         say(guide, "no")
+
+
+def test_a_correction_heard_unsurely_is_said_back_before_it_changes_an_answer(guide):
+    at_the_first_clue(guide)
     # at the first clue, "I meant yes" would answer the last safety question
     turn = say(guide, "i meant yes", "i meant no")
     assert turn.decision == CHECK and turn.reply == "Did you say you meant yes?"
@@ -181,10 +185,7 @@ def test_a_correction_heard_unsurely_is_said_back_before_it_changes_an_answer(gu
 
 
 def test_a_correction_in_a_sentence_of_ones_own_is_said_back_as_the_answer_meant(guide):
-    say(guide, "open gentle back guide")
-    say(guide, "check my back")
-    for _ in words.RED_FLAGS:
-        say(guide, "no")
+    at_the_first_clue(guide)
     say(guide, "yes")
     turn = say(guide, "i said yes by mistake it is a no", "yes")
     assert turn.decision == CHECK and turn.reply == "Did you say you meant no?"
