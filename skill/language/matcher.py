@@ -34,7 +34,8 @@ from pathlib import Path
 from skill.language.corrections import ANSWER_INTENTS, correction
 from skill.language.model import BUILT_IN_PHRASES, MODEL_DIR
 from skill.language.samples import DOMAIN_WORDS, OUT_OF_SCOPE
-from skill.language.signs import denies, sign
+from skill.language.signs import DENIAL
+from skill.language.signs import read as read_signs
 from skill.language.times import find_time, parse_time
 from skill.runtime.alexa import intents
 
@@ -71,8 +72,8 @@ _ANSWER_FIRST = re.compile(rf"^({_ANSWERS})\b")
 # back. (A no said first does not: what follows it may be a warning sign, and "Sorry, I
 # didn't catch that" is the safer reply to what is not placed.)
 _YES_WORDS = ("yes", "yeah", "yep", "yup")
-_NEGATIVE = re.compile(r"\b(no|nope|nah|not|never|nothing|dont|doesnt|didnt|isnt|wasnt|"
-                       r"arent|havent|hasnt|cant|wont|couldnt|wouldnt|shouldnt)\b|n't\b")
+_NEGATIVE = re.compile(rf"{DENIAL}|\b(nope|nah|can'?t|won'?t|couldn'?t|wouldn'?t|"
+                       r"shouldn'?t)\b|n't\b")  # a word denying a sign, and more
 # Unless words after it take it back ("no, wait, yes"; "nope, actually I had a fall";
 # "yes, sorry, I mean no"): then what follows them is what is meant.
 _FIRST_ANSWER = (rf"(?:um |uh |er )?(?:{_ANSWERS}|uh huh|not really|not that i know of|"
@@ -465,10 +466,10 @@ class PhraseMatcher:
         if found:
             return found
         own_words = contracted(text)  # as the rules reading a sentence's words expect it
-        described = sign(own_words)
+        described, denied = read_signs(own_words)
         if described:
             return Match(intents.REPORT_SYMPTOM, {intents.SYMPTOM_SLOT: described}, how="sign")
-        if denies(own_words):
+        if denied:
             return Match(intents.NO, how="denied")  # "no fever": not a report of one
         repair = _REPAIR.match(text) or _NOT_THAT.match(text)
         if repair:

@@ -11,7 +11,7 @@ question ("what if my chest hurts?") is about a sign, not a report of one.
 A sign reported is never taken for a "no": the guide gives its advice, whichever question
 was asked (CONTENT.md). Better to find a sign that was only mentioned than to miss one.
 A short sentence that names signs only to deny them ("no fever", "I'm not pregnant") is a
-no (`denies`); one that is unsure ("I haven't checked my temperature") is not.
+no (`read`); one that is unsure ("I haven't checked my temperature") is not.
 """
 
 import re
@@ -122,9 +122,9 @@ DESCRIPTIONS = {
 _FOUND = {symptom: [re.compile(pattern) for pattern in patterns]
           for symptom, patterns in DESCRIPTIONS.items()}
 # Words that deny what follows them, a few words on, in the same part of the sentence.
-_DENIED = re.compile(r"\b(no|not|never|don'?t|doesn'?t|haven'?t|hasn'?t|didn'?t|isn'?t|"
-                     r"aren'?t|wasn'?t|ain'?t|without|nothing|none|neither|nor)\b"
-                     r"(\s+\S+){0,5}?\s*$")
+DENIAL = (r"\b(no|not|never|don'?t|doesn'?t|haven'?t|hasn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|"
+          r"ain'?t|without|nothing|none|neither|nor)\b")
+_DENIED = re.compile(DENIAL + r"(\s+\S+){0,5}?\s*$")
 _TWICE = re.compile(r"\b(can'?t|cannot|couldn'?t|never)\b.*\bwithout\b")
 _CLAUSE = re.compile(r".*\b(but|though|although|except|just|only|and|apart from|actually|"
                      r"well|wait|hang on|hold on|sorry|oh|yes|yeah|yep)\b")
@@ -144,40 +144,36 @@ _NAMED = re.compile(r"\b(" + "|".join(sorted(
     {re.escape(phrase.lower()) for _, phrases in SYMPTOMS.values() for phrase in phrases}
     | {"numbness", "tingling", "weakness", "a temperature", "any surgery", "an operation"},
     key=len, reverse=True)) + r")\b")
-DENIAL_WORDS = 10  # the longest sentence taken as denying signs, and nothing else
+LONGEST_DENIAL = 10  # words in the longest sentence taken as denying signs, and no more
 # Not knowing is no denial ("I haven't checked my temperature" is not a no).
 _UNSURE = re.compile(r"\b(checked|taken|measured|sure|know|maybe|might|perhaps|possibly|"
                      r"could be|certain|think|thought|idea|wondering)\b")
 
 
-def sign(text):
-    """The warning sign `text` (normalised) describes, as (the sign's name, its symptom
-    id): "numbness in both legs" for "my legs feel weak and wobbly", as speaker mode says
-    it back; or None."""
+def read(text):
+    """What `text` (normalised) says of warning signs, in one reading: (the sign it
+    describes, as (the sign's name, its symptom id), or None; True when it names signs
+    only to deny them, "no fever", "I'm not pregnant": a no to a question about them).
+    The name is the sign's as speaker mode says it back: "numbness in both legs" for "my
+    legs feel weak and wobbly"."""
     text = _prepared(text)
     if _QUESTION.match(text):
-        return None
-    for symptom, patterns in _FOUND.items():
-        if symptom == "weight_loss" and _ON_PURPOSE.search(text):
-            continue
-        for pattern in patterns:
-            for found in pattern.finditer(text):
-                if not _denied(text, found):
-                    return SYMPTOMS[symptom][1][0], symptom
-    return None
+        return None, False
+    on_purpose = _ON_PURPOSE.search(text)
+    described = [(symptom, found) for symptom, patterns in _FOUND.items()
+                 for pattern in patterns for found in pattern.finditer(text)]
+    for symptom, found in described:
+        if not (symptom == "weight_loss" and on_purpose) and not _denied(text, found):
+            return (SYMPTOMS[symptom][1][0], symptom), False
+    named = [found for _, found in described] + list(_NAMED.finditer(text))
+    denied = (bool(named) and len(text.split()) <= LONGEST_DENIAL
+              and not _UNSURE.search(text) and all(_denied(text, found) for found in named))
+    return None, denied
 
 
-def denies(text):
-    """True when `text` (normalised) names warning signs only to deny them ("no fever",
-    "I'm not pregnant", "never had cancer"): a no to a question about them."""
-    text = _prepared(text)
-    if (_QUESTION.match(text) or len(text.split()) > DENIAL_WORDS or _UNSURE.search(text)
-            or sign(text)):
-        return False
-    named = list(_NAMED.finditer(text)) + [
-        found for patterns in _FOUND.values() for pattern in patterns
-        for found in pattern.finditer(text)]
-    return bool(named) and all(_denied(text, found) for found in named)
+def sign(text):
+    """The warning sign `text` (normalised) describes, as `read` gives it, or None."""
+    return read(text)[0]
 
 
 def _prepared(text):
