@@ -277,7 +277,7 @@ def _encode(ffmpeg: str, segment: AudioSegment, out: str, profile: Profile,
         raise RuntimeError(f"ffmpeg failed: {lines[-1] if lines else done.returncode}")
 
 
-def _decode(path: str) -> tuple[np.ndarray, dict]:
+def decode(path: str) -> tuple[np.ndarray, dict]:
     """The samples a player gets, as floats shaped (frames, channels), and the stream."""
     info = json.loads(subprocess.run(
         [_tool("ffprobe"), "-v", "error", "-print_format", "json", "-show_streams", path],
@@ -326,7 +326,7 @@ def pull_coding_overs(samples: np.ndarray, rate: int, profile: Profile) -> np.nd
     os.close(fd)
     try:
         _encode(ffmpeg, _from_float(samples.reshape(-1, 1), _mono(rate)), tmp, profile)
-        decoded, info = _decode(tmp)
+        decoded, info = decode(tmp)
     finally:
         os.remove(tmp)
     if int(info["sample_rate"]) != rate or true_peak_dbtp(decoded, rate) <= DELIVERED_PEAK_DBTP:
@@ -367,7 +367,7 @@ def export_mp3(
             # it, pulling down the places that went over settles in a try or two.
             reservoir = attempt < _RESERVOIR_TRIES
             _encode(ffmpeg, segment, tmp, profile, reservoir=reservoir)
-            decoded, info = _decode(tmp)
+            decoded, info = decode(tmp)
             over = true_peak_dbtp(decoded, int(info["sample_rate"])) - DELIVERED_PEAK_DBTP
             if over <= 0:
                 break
@@ -393,11 +393,11 @@ def export_mp3(
             os.remove(tmp)
 
 
-def probe(path: str | os.PathLike) -> dict:
+def probe(path: str | os.PathLike, decoded: tuple | None = None) -> dict:
     """Format facts of an MP3 (read by mutagen), plus its length, loudness and true peak
-    decoded as delivered."""
+    decoded as delivered. `decoded` is what `decode(path)` gave, when the caller has it."""
     path = os.fspath(path)
-    samples, info = _decode(path)
+    samples, info = decoded or decode(path)
     rate = int(info["sample_rate"])
     mp3 = EasyMP3(path)
     header = mp3.info

@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import shutil
-import subprocess
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor
@@ -39,7 +38,7 @@ from skill.runtime.library import (
     dump_chapters,
     parse_vtt,
 )
-from skill.studio import measure
+from skill.studio import export, measure
 from skill.studio.artwork import ARTWORK_FILE
 from skill.studio.assemble import CHIME_CAPTION
 from skill.studio.export import integrated_lufs, probe
@@ -114,14 +113,12 @@ DRIFT = {"lufs": 0.3, "true_peak": 0.5, "lra": 1.5, "wpm": 3.0}
 
 def decode(path):
     """The file decoded as a player does: mono float samples and the sample rate."""
-    rate = subprocess.run(
-        ["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
-         "stream=sample_rate", "-of", "csv=p=0", str(path)],
-        capture_output=True, check=True, text=True).stdout  # fmt: skip
-    pcm = subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-ac", "1", "-f", "f32le",
-         "pipe:1"], capture_output=True, check=True).stdout  # fmt: skip
-    return np.frombuffer(pcm, dtype="<f4").astype(np.float64), int(rate.strip())
+    return _mono(export.decode(str(path)))
+
+
+def _mono(decoded):
+    samples, info = decoded
+    return samples.mean(axis=1), int(info["sample_rate"])
 
 
 def cues_of(track_id):
@@ -134,8 +131,9 @@ def spoken(cues):
 
 def _measure(name):
     """Everything measured on one MP3 (runs in a worker)."""
-    samples, rate = decode(AUDIO / name)
-    facts = probe(AUDIO / name)
+    decoded = export.decode(str(AUDIO / name))  # once, for the probe and the measures
+    facts = probe(AUDIO / name, decoded)
+    samples, rate = _mono(decoded)
     facts.update(lra=measure.loudness_range(samples, rate),
                  quiet_s=measure.longest_below(samples, rate, DEAD_AIR_DBFS),
                  # every sample oversampled, not only the loud stretches the render checks
