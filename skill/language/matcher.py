@@ -466,11 +466,13 @@ class PhraseMatcher:
         if found:
             return found
         own_words = contracted(text)  # as the rules reading a sentence's words expect it
-        described, denied = read_signs(own_words)
+        described, denied, not_theirs = read_signs(own_words)
         if described:
             return Match(intents.REPORT_SYMPTOM, {intents.SYMPTOM_SLOT: described}, how="sign")
         if denied:
             return Match(intents.NO, how="denied")  # "no fever": not a report of one
+        # "my sister is pregnant": whatever the other steps make of it, not a report
+        reported = intents.REPORT_SYMPTOM if not_theirs else None
         repair = _REPAIR.match(text) or _NOT_THAT.match(text)
         if repair:
             meant = self._meant(repair.group("meant"))
@@ -490,11 +492,11 @@ class PhraseMatcher:
         for candidate in dict.fromkeys((text, stripped)):
             if candidate:
                 found = self._near(candidate)
-                if found:
+                if found and found.intent != reported:
                     return found
         found = self._learnt(canonical(text), unknown)
         named = unknown is not None and DOMAIN_WORDS & set(canonical(text).split())
-        if found and not (named and found.intent == unknown.intent):
+        if found and found.intent != reported and not (named and found.intent == unknown.intent):
             return found
         if named:
             unknown.how = "unknown name"  # "do the yoga routine": a routine we do not have

@@ -25,6 +25,7 @@ HELD_OUT_COVERAGE, HELD_OUT_FALSE_ACCEPTS, HELD_OUT_ANSWERS = 0.80, 0.05, 0.75
 REPAIRS, HELD_OUT_REPAIRS = 0.80, 0.70
 CORRECTIONS, HELD_OUT_CORRECTIONS = 0.80, 0.65
 SIGNS, HELD_OUT_SIGNS = 0.95, 0.75
+HELD_OUT_FALSE_SIGNS = 0.10  # ordinary talk taken as a sign: the careful side, but kept rare
 DENIALS = 0.90
 
 
@@ -251,10 +252,13 @@ def test_the_held_out_sets_stay_above_their_floor(kind):
         total, missed = answers("heldout/")
         assert report("held-out answers taken as meant", total, missed) >= HELD_OUT_ANSWERS
     elif kind == "signs":
-        total, missed, as_no, _ = signs("heldout/")
+        total, missed, as_no, false_signs = signs("heldout/")
         assert as_no == []
         assert report("held-out warning signs described, reported", total,
                       missed) >= HELD_OUT_SIGNS
+        ordinary = sum(row["label"] == "NONE" for row in read("heldout/signs.jsonl"))
+        left = report("held-out ordinary talk not taken as a sign", ordinary, false_signs)
+        assert 1 - left <= HELD_OUT_FALSE_SIGNS, false_signs
     elif kind == "corrections":
         total, missed, wrong, _ = corrections("heldout/")
         assert wrong == []

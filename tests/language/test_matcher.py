@@ -260,6 +260,32 @@ def test_a_sign_denied_asked_about_or_only_near_in_words_is_not_described(phrase
     assert sign(normalise(phrase)) is None
 
 
+@pytest.mark.parametrize("phrase, symptom", [
+    ("my wife says I've been running a fever", "fever"),  # the speaker's own, told by another
+    ("my husband drove me to hospital after I came off my bike", "trauma"),
+    ("I had my gallbladder out three weeks ago", "surgery"),
+    ("temp was a hundred and one last night", "fever"),
+    ("lost about six kilos and I'm not dieting", "weight_loss"),
+    ("my hip is a metal one now", "hip_replacement"),
+    ("since having my son leaking when I sneeze", "bladder"),  # a sign after someone
+    ("I had cancer when I was in my twenties", "cancer"),  # a history, however long ago
+])
+def test_a_sign_of_ones_own_now_is_reported(matcher, phrase, symptom):
+    found = matcher.match(phrase)
+    assert (found.intent, found.slots[intents.SYMPTOM_SLOT][1]) == (
+        intents.REPORT_SYMPTOM, symptom)
+
+
+@pytest.mark.parametrize("phrase", [
+    "my mum is pregnant with my little brother", "our dog had an operation on his hip",
+    "my dad had cancer when he was younger", "I fell off the monkey bars when I was seven",
+    "my sister has osteoporosis", "I was shivering at the bus stop in the snow",
+])
+def test_someone_elses_sign_or_one_long_past_is_no_report(matcher, phrase):
+    """Not the speaker's sign now: no report, whichever step reads the sentence."""
+    assert matcher.match(phrase).intent != intents.REPORT_SYMPTOM
+
+
 def test_the_longest_sample_wins_over_a_slot_that_swallows_words(matcher):
     # "explain {topic}" also matches, with the topic "so as to me".
     assert topic(matcher.match("explain so as to me")) == ("so as", intents.TOPIC_WHAT)

@@ -195,6 +195,17 @@ def test_a_warning_sign_denied_is_a_no(convo):
     ])
 
 
+def test_someone_elses_sign_is_not_the_visitors_and_their_own_is(convo):
+    transcript(convo, [
+        "U: check my back", "U: no",
+        f"A: {S2}",
+        "U: my sister is pregnant, I'm helping her move house",
+        f"A: {dialog.FALLBACK} {words.REASK}",
+        "U: my wife thinks I've been running a temperature",
+        f"A: {words.URGENT} {dialog.OFFER['WARNING_SIGNS']}",
+    ])
+
+
 def test_a_correction_to_a_safety_question_gets_its_advice(convo):
     transcript(convo, [
         "U: check my back",
