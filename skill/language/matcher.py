@@ -20,7 +20,9 @@ the words that take it back; the last answer corrected on the next turn in a sen
 one's own ("whoops, that should have been a no") is GoBackIntent with the answer meant
 (skill.language.corrections); a warning sign described in one's own words ("my chest is a
 bit tight") is ReportSymptomIntent with that sign (skill.language.signs), before any of
-the steps after the first. Anything else is AMAZON.FallbackIntent, as on a device. The
+the steps after the first; a reply that is not a plain answer ("hard to say", "what counts
+as a lump?") is read last (skill.language.replies). Anything else is
+AMAZON.FallbackIntent, as on a device. The
 thresholds are measured in tests/language/test_coverage.py on paraphrases, unrelated
 sentences, answers taken back, corrections and warning signs described.
 """
@@ -33,6 +35,7 @@ from pathlib import Path
 
 from skill.language.corrections import ANSWER_INTENTS, correction
 from skill.language.model import BUILT_IN_PHRASES, MODEL_DIR
+from skill.language.replies import reply
 from skill.language.samples import DOMAIN_WORDS, OUT_OF_SCOPE
 from skill.language.signs import DENIAL
 from skill.language.signs import read as read_signs
@@ -69,8 +72,8 @@ _ANSWERS = "yes|yeah|yep|yup|sure|no|nope|nah"
 _ANSWER_FIRST = re.compile(rf"^({_ANSWERS})\b")
 # A yes said first counts in a sentence of any length ("yes, the last time I got out of a
 # chair it really hurt") unless a word after it denies something: it may take the yes
-# back. (A no said first does not: what follows it may be a warning sign, and "Sorry, I
-# didn't catch that" is the safer reply to what is not placed.)
+# back. (A no said first counts only when what follows is about the question and adds
+# nothing that may be a warning sign: skill.language.replies.)
 _YES_WORDS = ("yes", "yeah", "yep", "yup")
 _NEGATIVE = re.compile(rf"{DENIAL}|\b(nope|nah|can'?t|won'?t|couldn'?t|wouldn'?t|"
                        r"shouldn'?t)\b|n't\b")  # a word denying a sign, and more
@@ -506,4 +509,7 @@ class PhraseMatcher:
             return Match(self.exact[answer.group(1)], how="stripped")
         if answer and answer.group(1) in _YES_WORDS and not _NEGATIVE.search(text):
             return Match(self.exact[answer.group(1)], how="answer first")
+        meant = reply(own_words)  # "I couldn't tell you", "what counts as high?"
+        if meant:
+            return Match(meant, how="reply")
         return Match(intents.FALLBACK, how="none")

@@ -67,7 +67,8 @@ DESCRIPTIONS = {
                r"\b(took|had) a (fall|tumble)\b",
                r"\b(car|road|traffic|bike|motorbike|work|sports?) (accident|crash)\b",
                r"\b(came|come|thrown|knocked) off (my|the|a) (bike|horse|motorbike|ladder)\b",
-               r"\b(hit by|rear ended|whiplash|tackled|run over|knocked (down|over))\b",
+               r"\b(hit by|rear ended|whiplash|tackled|run over|knocked me (down|over|off)|"
+               r"(got|was|been|were) knocked (down|over|off))\b",
                _near(r"fell|fallen", r"off|from|down"),
                r"\b(slipped|tripped) (on|over|down)\b",
                r"\b(came|come|landed) down (really |very |so )?hard\b|\blanded on my back\b"],

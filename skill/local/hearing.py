@@ -84,7 +84,7 @@ _FIRST = voice_values(FIRST_VOICE)
 # A sign denied ("no fever") is in neither: heard, it may be a sign misheard, and is never
 # taken as a no.
 TRUSTED = ("literal", "stripped", "near")
-GUESSED = ("learnt", "unknown name", "correction", "sign", "answer first")
+GUESSED = ("learnt", "unknown name", "correction", "sign", "answer first", "reply")
 GRAMMAR = "skill"
 # Each sample with a slot is written out this many times, with different values.
 FILLS_PER_SAMPLE = 3

@@ -132,7 +132,8 @@ def denials():
 
 
 # What is said to get to each question, and how the guide shows it took an answer.
-PATHS = {"SAFETY_1": [], "SAFETY_2": ["no"], "CLUE_1": ["no", "no", "no"],
+PATHS = {"SAFETY_1": [], "SAFETY_2": ["no"], "SAFETY_3": ["no", "no"],
+         "CLUE_1": ["no", "no", "no"],
          "CLUE_2": ["no", "no", "no", "yes"], "CLUE_3": ["no", "no", "no", "yes", "yes"],
          "CLUE_4": ["no", "no", "no", "yes", "yes", "yes"]}
 RECORDED = {"yes": "YES", "no": "NO", "unsure": "NOT_SURE"}
@@ -167,6 +168,8 @@ def taken_as(runtime, question, text):
         if question.startswith("CLUE"):
             return RECORDED[after["answers"][-1]]
         return "NO"
+    if reply.speech.endswith(tuple(q.ask for q in words.QUESTIONS)):
+        return "REPEAT"  # the same question, asked again in full
     return "other"
 
 
@@ -177,8 +180,8 @@ def answers(folder=""):
     missed = []
     for row in rows:
         wanted = "YES" if row["label"] == "CONCERN" else row["label"]
-        if row["question"] == "CLUE_4" and wanted != "EXPLAIN_QUESTION":
-            wanted = "ANSWERED"
+        if row["question"] == "CLUE_4" and wanted in RECORDED.values():
+            wanted = "ANSWERED"  # the last clue's answer is followed by the result
         got = taken_as(runtime, row["question"], row["text"])
         if got != wanted:
             missed.append((row["question"], row["text"], row["label"], got))

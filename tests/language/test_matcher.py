@@ -212,9 +212,11 @@ def test_a_yes_said_first_counts_in_a_long_sentence_unless_something_after_denie
     assert matcher.match(
         "yeah I think so, well, no, it goes round the side more than the front"
     ).intent != intents.YES
-    # a no said first in a long sentence is not placed: a sign may follow it
+    # a no said first in a long sentence counts only when nothing after it may add a sign
     assert matcher.match(
-        "no, the trouble started after I was lifting the new sofa").intent != intents.NO
+        "no, the trouble started after I was lifting the new sofa").intent == intents.NO
+    assert matcher.match(
+        "no, though the trouble is my legs go a bit funny").intent != intents.NO
 
 
 @pytest.mark.parametrize("phrase, symptom", [
@@ -243,7 +245,7 @@ def test_a_sign_named_only_to_be_denied_is_a_no(matcher, phrase):
 
 @pytest.mark.parametrize("phrase, intent", [
     ("no fever but my chest hurts", intents.REPORT_SYMPTOM),  # a sign after the denial
-    ("I haven't checked my temperature", intents.FALLBACK),  # not knowing is no denial
+    ("I haven't checked my temperature", intents.NOT_SURE),  # not knowing is no denial
 ])
 def test_a_denial_with_more_is_not_a_plain_no(matcher, phrase, intent):
     assert matcher.match(phrase).intent == intent
@@ -284,6 +286,29 @@ def test_a_sign_of_ones_own_now_is_reported(matcher, phrase, symptom):
 def test_someone_elses_sign_or_one_long_past_is_no_report(matcher, phrase):
     """Not the speaker's sign now: no report, whichever step reads the sentence."""
     assert matcher.match(phrase).intent != intents.REPORT_SYMPTOM
+
+
+@pytest.mark.parametrize("phrase, intent", [
+    ("honestly I couldn't say, I don't keep track", intents.NOT_SURE),
+    ("it's hit and miss really", intents.NOT_SURE),
+    ("I haven't paid much attention to that", intents.NOT_SURE),
+    ("what do you mean by wraps around", intents.EXPLAIN_QUESTION),
+    ("what's hunched over mean", intents.EXPLAIN_QUESTION),
+    ("could you read that out again", intents.REPEAT),
+    ("nah, standing up straight is no bother", intents.NO),
+    ("no, nothing like that at all", intents.NO),
+])
+def test_a_reply_in_ones_own_words_is_taken_as_meant(matcher, phrase, intent):
+    assert matcher.match(phrase).intent == intent
+
+
+@pytest.mark.parametrize("phrase", [
+    "what does serendipity mean",  # a word of no question
+    "no, I was on the phone to my sister",  # a no about something else
+    "no, but my legs feel a bit funny",  # a no with more after it: asked again
+])
+def test_a_reply_about_something_else_is_not_placed(matcher, phrase):
+    assert matcher.match(phrase).intent == intents.FALLBACK
 
 
 def test_the_longest_sample_wins_over_a_slot_that_swallows_words(matcher):

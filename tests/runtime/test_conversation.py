@@ -294,6 +294,22 @@ def test_what_do_you_mean_explains_the_question_in_a_sentence(convo):
     ])
 
 
+def test_replies_in_ones_own_words_are_taken_as_meant(convo):
+    transcript(convo, [
+        "U: check my back",
+        "U: no no, I was talking to the kids",  # a no, but not to the guide
+        f"A: {dialog.FALLBACK} {words.REASK}",
+        "U: nope, none of those, it's only my back that aches",
+        f"A: {S2}",
+        "U: come again?",
+        f"A: {S2}",
+        "U: what counts as a lump",
+        f"A: {Q['urgent_body'].meaning} {Q['urgent_body'].short}",
+        "U: I couldn't tell you, I haven't felt for one",
+        f"A: {words.URGENT_UNSURE} {dialog.OFFER['WARNING_SIGNS']}",
+    ])
+
+
 def test_skipping_a_clue_leaves_it_out(convo):
     transcript(convo, [
         "U: check my back", "U: no", "U: no", "U: no",
