@@ -19,6 +19,9 @@ class Question(NamedTuple):
     statement: str  # the same clue as a statement, for listing the clues
     meaning: str    # "what do you mean": the question explained in one sentence
     short: str      # a short re-ask, when the answer was not understood
+    # "what counts as a high temperature?": (the words that name a part of the question,
+    # what that part means), for a question about one part rather than the whole
+    terms: tuple = ()
 
 
 RED_FLAGS = (
@@ -33,6 +36,22 @@ RED_FLAGS = (
         meaning=("I'm asking about signs that the nerves in your lower back, or your "
                  "heart, need a doctor straight away."),
         short="Do you have any of those emergency signs?",
+        terms=(
+            ("genital|bottom|buttock|bum|saddle|groin|private",
+             "Around your genitals or bottom means the part that would touch a saddle: "
+             "between your legs, your bottom and the tops of your inner thighs."),
+            ("pee|wee|bladder|bowel|poo|toilet|control",
+             "Trouble peeing means it is hard to start or to empty your bladder. Losing "
+             "control means leaking, or not feeling when you need to go."),
+            ("fall|accident|crash",
+             "A serious fall or accident means something like a fall from a height or "
+             "down stairs, or a road or sports accident, with the pain starting after it."),
+            ("both|legs",
+             "Both legs means the two legs at once: pain, numbness, tingling or weakness "
+             "in each of them."),
+            ("chest",
+             "Chest pain means any pain, tightness or pressure in your chest."),
+        ),
     ),
     Question(
         id="urgent_body",
@@ -43,6 +62,19 @@ RED_FLAGS = (
         meaning=("I'm asking about signs that something other than a muscle may be behind "
                  "your pain, which a doctor should check today."),
         short="Do you have any of those signs?",
+        terms=(
+            ("temperature|temp|fever|hot",
+             "A high temperature means 38 degrees Celsius, about 100 Fahrenheit, or more, "
+             "or feeling hot and shivery."),
+            ("weight|trying",
+             "Weight loss without trying means losing weight when you haven't been "
+             "dieting or exercising more."),
+            ("lump|swelling|shape|bump",
+             "A lump or swelling is a bump you can see or feel on your back. A change in "
+             "shape means your back looks more bent or twisted than it was."),
+            ("cancer|history",
+             "A history of cancer means you have cancer now, or have had it at any time."),
+        ),
     ),
     Question(
         id="urgent_pain",
@@ -54,6 +86,20 @@ RED_FLAGS = (
         meaning=("I'm asking whether your pain behaves in ways that a doctor should look "
                  "at today, rather than a stretch."),
         short="Does your pain do any of those things?",
+        terms=(
+            ("night|rest|eased",
+             "Worse at night means pain that wakes you, or gets worse lying in bed. Never "
+             "eased by rest means lying down or resting doesn't help at all."),
+            ("sneeze|cough|poo|strain",
+             "Worse when you sneeze, cough or poo means a jolt of pain in your back as "
+             "you do."),
+            ("shoulder|blade",
+             "Between your shoulder blades means the upper middle of your back, rather "
+             "than the lower back."),
+            ("weak|leg|foot",
+             "A leg getting weaker means it gives way, or the foot drags or slaps, more "
+             "than it did."),
+        ),
     ),
 )
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from skill.language.corrections import ANSWER_INTENTS, correction
 from skill.language.model import BUILT_IN_PHRASES, MODEL_DIR
-from skill.language.replies import reply
+from skill.language.replies import asks_to_explain, reply
 from skill.language.samples import DOMAIN_WORDS, OUT_OF_SCOPE
 from skill.language.signs import DENIAL
 from skill.language.signs import read as read_signs
@@ -474,8 +474,9 @@ class PhraseMatcher:
             return Match(intents.REPORT_SYMPTOM, {intents.SYMPTOM_SLOT: described}, how="sign")
         if denied:
             return Match(intents.NO, how="denied")  # "no fever": not a report of one
-        # "my sister is pregnant": whatever the other steps make of it, not a report
-        reported = intents.REPORT_SYMPTOM if not_theirs else None
+        # "my sister is pregnant", "what counts as a high temperature?": whatever the
+        # other steps make of it, not a report of a sign
+        reported = intents.REPORT_SYMPTOM if not_theirs or asks_to_explain(own_words) else None
         repair = _REPAIR.match(text) or _NOT_THAT.match(text)
         if repair:
             meant = self._meant(repair.group("meant"))
@@ -500,6 +501,8 @@ class PhraseMatcher:
         found = self._learnt(canonical(text), unknown)
         named = unknown is not None and DOMAIN_WORDS & set(canonical(text).split())
         if found and found.intent != reported and not (named and found.intent == unknown.intent):
+            if found.intent == intents.EXPLAIN_QUESTION:  # the part asked about was said
+                found.slots.setdefault(intents.TERM_SLOT, (own_words, None))
             return found
         if named:
             unknown.how = "unknown name"  # "do the yoga routine": a routine we do not have
@@ -510,6 +513,8 @@ class PhraseMatcher:
         if answer and answer.group(1) in _YES_WORDS and not _NEGATIVE.search(text):
             return Match(self.exact[answer.group(1)], how="answer first")
         meant = reply(own_words)  # "I couldn't tell you", "what counts as high?"
+        if meant == intents.EXPLAIN_QUESTION:  # the part asked about is in what was said
+            return Match(meant, {intents.TERM_SLOT: (own_words, None)}, how="reply")
         if meant:
             return Match(meant, how="reply")
         return Match(intents.FALLBACK, how="none")

@@ -61,8 +61,7 @@ _MORE_AFTER = re.compile(r"\b(but|except|apart from|although|though|however|besi
 def reply(text):
     """The intent of a reply to a question (`text` normalised, negatives contracted), or
     None: asking what it means, asking to hear it again, not knowing, or a no first."""
-    term = _TERM.search(text)
-    if _EXPLAIN.search(text) or (term and _ABOUT_IT.search(term.group("term"))):
+    if asks_to_explain(text):
         return intents.EXPLAIN_QUESTION
     if _AGAIN.search(text):
         return intents.REPEAT
@@ -73,3 +72,10 @@ def reply(text):
     if first and _ABOUT_IT.search(rest) and not _MORE_AFTER.search(rest):
         return intents.NO  # "no, none of that, it's just my back"
     return None
+
+
+def asks_to_explain(text):
+    """True when `text` (normalised) asks what the question, or a part of it, means: a
+    sign named in it ("define a history of cancer") is asked about, not reported."""
+    term = _TERM.search(text)
+    return bool(_EXPLAIN.search(text) or (term and _ABOUT_IT.search(term.group("term"))))

@@ -225,6 +225,9 @@ SAMPLES: dict[str, list[str]] = {
         "what do you mean by {term}",
         "sorry what do you mean by {term}",
         "what is meant by {term}",
+        "what counts as {term}",
+        "can you clarify {term}",
+        "define {term}",
         "what do you mean",
         "what do you mean by that",
         "what does that mean",
@@ -650,6 +653,10 @@ SAMPLES: dict[str, list[str]] = {
         "don't really know",
         "unsure",
         "who knows",
+        "I wouldn't know",
+        "I'd only be guessing",
+        "it's hit and miss",
+        "I haven't paid attention",
         "I'm unsure",
         "I guess so",
         "maybe a bit",
@@ -1607,7 +1614,7 @@ SLOTS: dict[str, list[dict[str, str]]] = {
                            {"name": intents.RECURRENCE_SLOT, "type": intents.RECURRENCE_TYPE}],
     intents.GO_BACK: [{"name": intents.ANSWER_SLOT, "type": intents.ANSWER_TYPE}],
     # Whatever follows "what do you mean by": the question waiting is explained anyway.
-    intents.EXPLAIN_QUESTION: [{"name": "term", "type": "AMAZON.SearchQuery"}],
+    intents.EXPLAIN_QUESTION: [{"name": intents.TERM_SLOT, "type": "AMAZON.SearchQuery"}],
 }
 # TopicType: id -> (value, synonyms).  Synonyms come with and without "the"
 # because virtual-alexa and skill/language/matcher.py match slot values literally.

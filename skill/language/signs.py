@@ -139,7 +139,7 @@ _TWICE = re.compile(r"\b(can'?t|cannot|couldn'?t|never)\b.*\bwithout\b")
 _CLAUSE = re.compile(r".*\b(but|though|although|except|just|only|and|apart from|actually|"
                      r"well|wait|hang on|hold on|sorry|oh|yes|yeah|yep)\b")
 _QUESTION = re.compile(r"^(what|which|is|are|does|do|can|could|should|would|how|why|"
-                       r"tell me|explain)\b(?!')")
+                       r"tell me|explain|define|clarify)\b(?!')")
 # Words near a sign's that are not one ("a slipped disc" is no fall, "the bottom of my
 # foot" no part of the saddle): left out before a sentence is read.
 _NOT_A_SIGN = re.compile(r"\b(slipped discs?|fell asleep|fall asleep|falling asleep|"

@@ -5,7 +5,7 @@
 // Usage:
 //   node tests/e2e/screening.js SKILL_URL MODEL_PATH [SCENARIO]
 // or with SKILL_URL, MODEL_PATH and SCENARIO in the environment.
-// SCENARIO is one of: screening (default), red-flag, correction.
+// SCENARIO is one of: screening (default), red-flag, correction, part.
 //
 // The skill must give audio URLs on https (AUDIO_BASE_URL): the simulated
 // player refuses to play anything else.
@@ -41,6 +41,12 @@ const SCENARIOS = {
     {say: "check my back"},
     {say: "no"},            // safety question one: emergency signs
     {say: "I meant yes"},   // ... was a yes after all
+  ],
+  part: [
+    {launch: true},
+    {say: "check my back"},
+    {say: "no"},            // safety question one: emergency signs
+    {say: "what do you mean by high temperature"},  // a part of question two
   ],
 };
 

@@ -166,3 +166,15 @@ def test_a_correction_to_a_safety_answer_gets_the_emergency_advice(talk):
     assert correction.request["slots"] == {"answer": {"value": "yes", "id": "YES"}}
     assert "emergency" in correction.speech
     assert correction.should_end_session is True
+
+
+def test_a_part_of_a_question_asked_about_is_explained(talk):
+    """The term Alexa fills ("what do you mean by {term}") reaches the guide, which
+    explains that part of the question, then asks it again briefly."""
+    *_, explained = talk("part")
+
+    assert explained.intent == "ExplainQuestionIntent"
+    assert explained.request["slots"]["term"]["value"] == "high temperature"
+    assert explained.speech.startswith("A high temperature means 38 degrees")
+    assert explained.speech.endswith("Do you have any of those signs?")
+    assert explained.session_open

@@ -156,8 +156,9 @@ def taken_as(runtime, question, text):
     before = dict(convo.attributes.get("screening") or {})
     reply = convo.hear(text)
     after = convo.attributes.get("screening") or {}
-    if reply.speech.startswith(tuple(q.meaning for q in words.QUESTIONS)):
-        return "EXPLAIN_QUESTION"
+    if reply.speech.startswith(tuple(q.meaning for q in words.QUESTIONS)
+                               + tuple(meant for q in words.QUESTIONS for _, meant in q.terms)):
+        return "EXPLAIN_QUESTION"  # the question explained, or the part asked about
     if reply.speech.startswith((words.EMERGENCY_UNSURE, words.URGENT_UNSURE)):
         return "NOT_SURE"
     if reply.speech.startswith((words.EMERGENCY, words.URGENT)):

@@ -304,9 +304,27 @@ def test_replies_in_ones_own_words_are_taken_as_meant(convo):
         "U: come again?",
         f"A: {S2}",
         "U: what counts as a lump",
-        f"A: {Q['urgent_body'].meaning} {Q['urgent_body'].short}",
+        f"A: {part('urgent_body', 'lump')} {Q['urgent_body'].short}",
         "U: I couldn't tell you, I haven't felt for one",
         f"A: {words.URGENT_UNSURE} {dialog.OFFER['WARNING_SIGNS']}",
+    ])
+
+
+def part(question, name):
+    """What a part of a question means, as the guide says when asked about it."""
+    return next(meant for names, meant in Q[question].terms if name in names.split("|"))
+
+
+def test_a_part_of_a_question_asked_about_is_explained_and_the_rest_as_a_whole(convo):
+    transcript(convo, [
+        "U: check my back",
+        "U: clarify what a serious fall is",  # a sign asked about, not reported
+        f"A: {part('emergency', 'accident')} {Q['emergency'].short}",
+        "U: what counts as a high temperature",  # not a part of this question
+        f"A: {Q['emergency'].meaning} {Q['emergency'].short}",
+        "U: no",
+        "U: what do you mean by a high temperature",
+        f"A: {part('urgent_body', 'temperature')} {Q['urgent_body'].short}",
     ])
 
 

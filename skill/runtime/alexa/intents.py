@@ -59,6 +59,7 @@ PAIN_TYPE = "PainType"
 
 # The answer someone meant to give ("I meant yes": GoBackIntent), by the ids of AnswerType.
 ANSWER_SLOT = "answer"
+TERM_SLOT = "term"  # ExplainQuestionIntent: the part of the question asked about
 ANSWER_TYPE = "AnswerType"
 ANSWER_YES, ANSWER_NO, ANSWER_UNSURE = "YES", "NO", "UNSURE"
 

@@ -7,6 +7,8 @@ Answers come as yes, no or not sure, but also as a sign someone has ("I'm pregna
 the rest of the session (dialog.safety).
 """
 
+import re
+
 from skill.content import answers, dialog
 from skill.content import screening as words
 from skill.runtime.alexa import screens
@@ -120,10 +122,13 @@ def describe_pain(handler_input, clue):
     return None  # about another question: the caller asks this one again
 
 
-def explain(handler_input):
-    """ "What do you mean?": the question in one sentence, then asked again briefly."""
-    screening = screening_of(handler_input)
-    return ask(handler_input, screening.question.meaning, question=screening.question.short)
+def explain(handler_input, term=None):
+    """ "What do you mean?": the question in one sentence, or the part of it asked about
+    ("what counts as a high temperature?"), then the question again briefly."""
+    question = screening_of(handler_input).question
+    meaning = next((meant for names, meant in question.terms
+                    if term and re.search(rf"\b({names})", term.lower())), question.meaning)
+    return ask(handler_input, meaning, question=question.short)
 
 
 def red_flag_kept(handler_input):

@@ -10,7 +10,7 @@ from ask_sdk_core.utils import is_intent_name
 
 from skill.content import dialog
 from skill.runtime.alexa import intents
-from skill.runtime.alexa.slots import resolved_id
+from skill.runtime.alexa.slots import resolved_id, spoken_value
 from skill.runtime.dialog import screening, state
 from skill.runtime.dialog.replies import ask, back_on_track, is_any_intent, not_understood
 from skill.runtime.dialog.state import pending_offer
@@ -73,7 +73,7 @@ class ExplainQuestionHandler(AbstractRequestHandler):
 
     def handle(self, handler_input):
         if screening.in_screening(handler_input):
-            return screening.explain(handler_input)
+            return screening.explain(handler_input, spoken_value(handler_input, intents.TERM_SLOT))
         pending = pending_offer(handler_input)
         if pending:
             return ask(handler_input, dialog.OFFER_MEANING, question=pending["question"])
