@@ -66,7 +66,7 @@ RED_FLAGS = (
             ("temperature|temp|fever|hot",
              "A high temperature means 38 degrees Celsius, about 100 Fahrenheit, or more, "
              "or feeling hot and shivery."),
-            ("weight|trying",
+            ("weight",
              "Weight loss without trying means losing weight when you haven't been "
              "dieting or exercising more."),
             ("lump|swelling|shape|bump",

@@ -1613,7 +1613,8 @@ SLOTS: dict[str, list[dict[str, str]]] = {
     intents.SET_REMINDER: [{"name": intents.TIME_SLOT, "type": intents.TIME_TYPE},
                            {"name": intents.RECURRENCE_SLOT, "type": intents.RECURRENCE_TYPE}],
     intents.GO_BACK: [{"name": intents.ANSWER_SLOT, "type": intents.ANSWER_TYPE}],
-    # Whatever follows "what do you mean by": the question waiting is explained anyway.
+    # Whatever follows "what do you mean by": the part of the question it names is
+    # explained (dialog.screening.explain), or else the whole question.
     intents.EXPLAIN_QUESTION: [{"name": intents.TERM_SLOT, "type": "AMAZON.SearchQuery"}],
 }
 # TopicType: id -> (value, synonyms).  Synonyms come with and without "the"
