@@ -294,6 +294,11 @@ def test_what_do_you_mean_explains_the_question_in_a_sentence(convo):
     ])
 
 
+def part(question, name):
+    """What a part of a question means, as the guide says when asked about it."""
+    return next(meant for names, meant in Q[question].terms if name in names.split("|"))
+
+
 def test_replies_in_ones_own_words_are_taken_as_meant(convo):
     transcript(convo, [
         "U: check my back",
@@ -308,11 +313,6 @@ def test_replies_in_ones_own_words_are_taken_as_meant(convo):
         "U: I couldn't tell you, I haven't felt for one",
         f"A: {words.URGENT_UNSURE} {dialog.OFFER['WARNING_SIGNS']}",
     ])
-
-
-def part(question, name):
-    """What a part of a question means, as the guide says when asked about it."""
-    return next(meant for names, meant in Q[question].terms if name in names.split("|"))
 
 
 def test_a_part_of_a_question_asked_about_is_explained_and_the_rest_as_a_whole(convo):
