@@ -35,7 +35,8 @@ _EXPLAIN = re.compile(
     r"\bmeaning (of|by)\b|"
     r"\bwhat counts as\b|\bdoes (that|it|this) (mean|include|count)\b|"
     r"\bwhat (kind|sort|type|part) of\b.*\b(mean|on about)\b|"
-    r"\bwhat are you (asking|on about|getting at)\b|\bhow would i (know|tell)\b")
+    r"\bwhat are you (asking|on about|getting at)\b|\bhow would i (know|tell)\b|"
+    r"\bwhat (you|you're|you are) (mean|asking|on about|getting at)\b")
 # "what's a lump mean?", of a word of the question (not "what does serendipity mean")
 _TERM = re.compile(r"\bwhat ('?s|is|are|does) (a |an |the )?(?P<term>(\w+ ){1,3})mean\b")
 _AGAIN = re.compile(

@@ -294,6 +294,7 @@ def test_someone_elses_sign_or_one_long_past_is_no_report(matcher, phrase):
     ("I haven't paid much attention to that", intents.NOT_SURE),
     ("what do you mean by wraps around", intents.EXPLAIN_QUESTION),
     ("what's hunched over mean", intents.EXPLAIN_QUESTION),
+    ("I don't know what you're asking", intents.EXPLAIN_QUESTION),  # not a "not sure"
     ("could you read that out again", intents.REPEAT),
     ("nah, standing up straight is no bother", intents.NO),
     ("no, nothing like that at all", intents.NO),
